@@ -1,0 +1,181 @@
+"""Pydantic models that cross the workflow/activity boundary.
+
+They carry ids, counts and references only: page text, blocks and chunks are stored by the
+activities (claim check), so workflow histories stay small whatever the document's size. New fields
+must have defaults so that histories recorded before them still replay.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Stage(StrEnum):
+    PREPARE = "prepare"
+    OCR = "ocr"
+    CHUNK = "chunk"
+    ENTITIES = "entities"
+    RELATIONSHIPS = "relationships"
+    FINALIZE = "finalize"
+
+
+PIPELINE: tuple[Stage, ...] = tuple(Stage)
+
+
+class DocumentState(StrEnum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class PipelineOptions(_Model):
+    """The settings a workflow needs, captured at start so that replays see the same values."""
+
+    ocr_engine: str = "local"
+    textract_use_async_for_pdf: bool = True
+    textract_async_max_polling_time_seconds: int = 600
+    textract_async_polling_interval_seconds: int = 5
+    textract_async_initial_delay_seconds: int = 5
+    textract_start_max_attempts: int = 5
+    textract_sync_fallback: bool = True
+    retry_wait_seconds: int = 7 * 24 * 3600
+
+
+class DocumentInput(_Model):
+    document_uuid: str
+    source_uri: str
+    file_name: str
+    options: PipelineOptions = Field(default_factory=PipelineOptions)
+
+
+class PrepareInput(_Model):
+    document_uuid: str
+    source_uri: str
+    file_name: str
+    ocr_engine: str
+    workflow_id: str
+    run_id: str
+
+
+class PrepareResult(_Model):
+    document_uuid: str
+    sha256: str
+    size_bytes: int
+    media_type: str
+    page_count: int
+    ocr_engine: str
+    s3_bucket: str | None = None
+    s3_key: str | None = None
+    cached_ocr: bool = False
+    """OCR output was reused from an earlier document with the same content."""
+    text_layer_pages: list[int] = Field(default_factory=list)
+
+
+class DocumentRef(_Model):
+    document_uuid: str
+
+
+class StartTextractInput(_Model):
+    document_uuid: str
+    s3_bucket: str
+    s3_key: str
+    attempt: int = 1
+
+
+class TextractJobRef(_Model):
+    document_uuid: str
+    job_id: str
+
+
+class TextractJobState(_Model):
+    job_id: str
+    status: str
+    status_message: str | None = None
+    page_count: int | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {"SUCCEEDED", "PARTIAL_SUCCESS", "FAILED"}
+
+
+class TextractCompletion(_Model):
+    """Payload of the ``textract_completed`` signal (from an SNS/SQS notification or an operator)."""
+
+    job_id: str
+    status: str = "SUCCEEDED"
+
+
+class OcrSummary(_Model):
+    document_uuid: str
+    engine: str
+    page_count: int
+    line_count: int
+    mean_confidence: float | None = None
+    pages_sent_to_ocr: int = 0
+    warnings: list[str] = Field(default_factory=list)
+
+
+class StageCount(_Model):
+    document_uuid: str
+    count: int
+    secondary_count: int = 0
+    """Entities: canonical entities beside the mentions in ``count``."""
+
+
+class FailureRecord(_Model):
+    document_uuid: str
+    stage: Stage
+    error: str
+    error_type: str | None = None
+    textract_job_id: str | None = None
+
+
+class FinalizeInput(_Model):
+    document_uuid: str
+    page_count: int
+    chunk_count: int
+    entity_count: int
+    relationship_count: int
+
+
+class DocumentStatus(_Model):
+    """What the ``status`` query returns."""
+
+    document_uuid: str
+    workflow_id: str
+    file_name: str
+    state: DocumentState
+    stage: Stage
+    ocr_engine: str | None = None
+    textract_job_id: str | None = None
+    textract_job_status: str | None = None
+    started_at: datetime
+    stage_started_at: datetime
+    stage_seconds: dict[str, float] = Field(default_factory=dict)
+    polls: int = 0
+    attempts: int = 1
+    pages: int = 0
+    chunks: int = 0
+    entities: int = 0
+    relationships: int = 0
+    error: str | None = None
+
+
+class DocumentResult(_Model):
+    document_uuid: str
+    status: DocumentState
+    ocr_engine: str | None = None
+    pages: int = 0
+    chunks: int = 0
+    entities: int = 0
+    relationships: int = 0
+    error: str | None = None

@@ -1,0 +1,1 @@
+"""Relational state: SQLAlchemy models, engine factory, migrations and idempotent writes."""

@@ -1,0 +1,240 @@
+"""Reads and writes of ``source_documents``, ``document_pages`` and staged Textract results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from lexflow.db.models import DocumentPage, SourceDocument, TextractResultPage
+from lexflow.db.upsert import replace_document_rows, upsert_rows
+from lexflow.ocr.types import OcrPage
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    document_uuid: str
+    file_name: str
+    source_uri: str
+    workflow_id: str
+    run_id: str
+    ocr_engine: str
+    sha256: str | None = None
+    size_bytes: int | None = None
+    media_type: str | None = None
+    page_count: int | None = None
+
+
+def register_document(engine: Engine, reg: Registration) -> None:
+    """Create or refresh the document's row for a (re)run; keeps Textract history and counts."""
+    values = {
+        "document_uuid": reg.document_uuid,
+        "file_name": reg.file_name,
+        "source_uri": reg.source_uri,
+        "workflow_id": reg.workflow_id,
+        "run_id": reg.run_id,
+        "ocr_engine": reg.ocr_engine,
+        "sha256": reg.sha256,
+        "size_bytes": reg.size_bytes,
+        "media_type": reg.media_type,
+        "page_count": reg.page_count,
+        "status": "processing",
+        "stage": "prepare",
+        "error_message": None,
+        "error_stage": None,
+        "started_at": utcnow(),
+        "completed_at": None,
+        "updated_at": utcnow(),
+    }
+    with engine.begin() as conn:
+        upsert_rows(conn, SourceDocument, [values])
+
+
+def update_document(engine: Engine, document_uuid: str, **fields: Any) -> None:
+    fields.setdefault("updated_at", utcnow())
+    with engine.begin() as conn:
+        conn.execute(
+            update(SourceDocument)
+            .where(SourceDocument.document_uuid == document_uuid)
+            .values(**fields)
+        )
+
+
+def set_stage(engine: Engine, document_uuid: str, stage: str) -> None:
+    update_document(engine, document_uuid, stage=stage, status="processing")
+
+
+def mark_failed(
+    engine: Engine, document_uuid: str, stage: str, error: str, *, textract_error: bool = False
+) -> None:
+    fields: dict[str, Any] = {
+        "status": "failed",
+        "stage": stage,
+        "error_stage": stage,
+        "error_message": error,
+    }
+    if textract_error:
+        fields["textract_error_message"] = error
+    with engine.begin() as conn:
+        conn.execute(
+            update(SourceDocument)
+            .where(SourceDocument.document_uuid == document_uuid)
+            .values(attempts=SourceDocument.attempts + 1, updated_at=utcnow(), **fields)
+        )
+
+
+def get_document(engine: Engine, document_uuid: str) -> SourceDocument | None:
+    # expire_on_commit=False: the caller gets a plain detached object, no session kept open.
+    with Session(engine, expire_on_commit=False) as session:
+        return session.get(SourceDocument, document_uuid)
+
+
+def find_document(engine: Engine, ref: str) -> SourceDocument | None:
+    """Find by document uuid or workflow id (``document-<uuid>``)."""
+    uuid = ref.removeprefix("document-")
+    return get_document(engine, uuid)
+
+
+def save_pages(engine: Engine, document_uuid: str, pages: Sequence[OcrPage]) -> None:
+    rows = [
+        {
+            "document_uuid": document_uuid,
+            "page_number": p.number,
+            "source": p.source,
+            "text": p.text,
+            "lines": p.to_json()["lines"],
+            "mean_confidence": p.mean_confidence,
+        }
+        for p in pages
+    ]
+    with engine.begin() as conn:
+        replace_document_rows(conn, DocumentPage, document_uuid, rows)
+
+
+def save_page(engine: Engine, document_uuid: str, page: OcrPage) -> None:
+    """Store one page as soon as it is done, so a crashed OCR resumes after it."""
+    row = {
+        "document_uuid": document_uuid,
+        "page_number": page.number,
+        "source": page.source,
+        "text": page.text,
+        "lines": page.to_json()["lines"],
+        "mean_confidence": page.mean_confidence,
+    }
+    with engine.begin() as conn:
+        upsert_rows(conn, DocumentPage, [row])
+
+
+def load_pages(engine: Engine, document_uuid: str) -> list[OcrPage]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(DocumentPage.page_number, DocumentPage.source, DocumentPage.lines)
+            .where(DocumentPage.document_uuid == document_uuid)
+            .order_by(DocumentPage.page_number)
+        ).all()
+    return [
+        OcrPage.from_json({"number": n, "source": source, "lines": lines})
+        for n, source, lines in rows
+    ]
+
+
+def page_numbers(engine: Engine, document_uuid: str) -> set[int]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(DocumentPage.page_number).where(DocumentPage.document_uuid == document_uuid)
+        ).all()
+    return {r[0] for r in rows}
+
+
+def resume_page(engine: Engine, document_uuid: str, *, fresh: bool) -> int:
+    """The first page still to OCR: 1 on a fresh start (dropping pages of an earlier run),
+    else the page after the longest run of stored pages."""
+    if fresh:
+        with engine.begin() as conn:
+            conn.execute(delete(DocumentPage).where(DocumentPage.document_uuid == document_uuid))
+        return 1
+    done = page_numbers(engine, document_uuid)
+    page = 1
+    while page in done:
+        page += 1
+    return page
+
+
+def find_ocr_donor(engine: Engine, sha256: str, page_count: int) -> str | None:
+    """A document (possibly this one, on a re-run) holding complete OCR output of this content."""
+    pages = (
+        select(DocumentPage.document_uuid, func.count().label("n"))
+        .group_by(DocumentPage.document_uuid)
+        .subquery()
+    )
+    stmt = (
+        select(SourceDocument.document_uuid)
+        .join(pages, pages.c.document_uuid == SourceDocument.document_uuid)
+        .where(SourceDocument.ocr_sha256 == sha256, pages.c.n == page_count)
+        .order_by(SourceDocument.updated_at.desc())
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        row = conn.execute(stmt).first()
+    return None if row is None else str(row[0])
+
+
+def mark_ocr_complete(engine: Engine, document_uuid: str, **fields: Any) -> None:
+    """Record that the stored pages are this content's complete OCR output."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(SourceDocument)
+            .where(SourceDocument.document_uuid == document_uuid)
+            .values(ocr_sha256=SourceDocument.sha256, updated_at=utcnow(), **fields)
+        )
+
+
+def copy_pages(engine: Engine, donor_uuid: str, document_uuid: str) -> int:
+    if donor_uuid == document_uuid:
+        return len(page_numbers(engine, document_uuid))
+    pages = load_pages(engine, donor_uuid)
+    save_pages(engine, document_uuid, pages)
+    mark_ocr_complete(engine, document_uuid)
+    return len(pages)
+
+
+def stage_result_page(
+    engine: Engine,
+    document_uuid: str,
+    job_id: str,
+    seq: int,
+    next_token: str | None,
+    blocks: list[dict[str, Any]],
+) -> None:
+    row = {
+        "job_id": job_id,
+        "seq": seq,
+        "document_uuid": document_uuid,
+        "next_token": next_token,
+        "blocks": blocks,
+    }
+    with engine.begin() as conn:
+        upsert_rows(conn, TextractResultPage, [row])
+
+
+def staged_result_pages(engine: Engine, job_id: str) -> list[tuple[int, str | None, list[Any]]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(TextractResultPage.seq, TextractResultPage.next_token, TextractResultPage.blocks)
+            .where(TextractResultPage.job_id == job_id)
+            .order_by(TextractResultPage.seq)
+        ).all()
+    return [(seq, token, blocks) for seq, token, blocks in rows]
+
+
+def clear_staged_results(engine: Engine, job_id: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(delete(TextractResultPage).where(TextractResultPage.job_id == job_id))

@@ -1,0 +1,54 @@
+"""Schema migrations: ``lexflow db upgrade`` and the start-up check that the schema is current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from lexflow.errors import SchemaOutOfDateError
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to ``revision`` (idempotent)."""
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory(str(_MIGRATIONS)).get_current_head()
+
+
+def ensure_schema_current(engine: Engine) -> None:
+    """Refuse to run against a schema the code does not match.
+
+    Raises:
+        SchemaOutOfDateError: names the database and the command that fixes it.
+    """
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        url = engine.url.render_as_string(hide_password=True)
+        raise SchemaOutOfDateError(
+            f"database schema at {url} is at revision {current or 'none (empty)'}, "
+            f"code expects {head}: run `lexflow db upgrade`"
+        )

@@ -1,0 +1,68 @@
+"""Idempotent writes: upsert a document's rows by key and drop the ones a re-run no longer makes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lexflow.db.models import Base
+
+_BATCH = 500
+
+
+def _insert(conn: Connection, table: Table) -> Any:
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    if conn.dialect.name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"upsert is not implemented for {conn.dialect.name}")
+
+
+def upsert_rows(conn: Connection, model: type[Base], rows: Sequence[Mapping[str, Any]]) -> None:
+    """INSERT ... ON CONFLICT (primary key) DO UPDATE for every row, in batches."""
+    if not rows:
+        return
+    table: Table = model.__table__  # type: ignore[assignment]
+    keys = [c.name for c in table.primary_key.columns]
+    for i in range(0, len(rows), _BATCH):
+        batch = [dict(r) for r in rows[i : i + _BATCH]]
+        stmt = _insert(conn, table).values(batch)
+        updatable = [c for c in batch[0] if c not in keys]
+        if updatable:
+            stmt = stmt.on_conflict_do_update(
+                index_elements=keys, set_={c: stmt.excluded[c] for c in updatable}
+            )
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+        conn.execute(stmt)
+
+
+def replace_document_rows(
+    conn: Connection, model: type[Base], document_uuid: str, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Make the document's rows in ``model`` exactly ``rows``.
+
+    Upserts first, then deletes rows whose keys are not in ``rows`` (left by an earlier run that
+    produced more), so two racing attempts never fail on a duplicate key and never double a row.
+    """
+    upsert_rows(conn, model, rows)
+    table: Table = model.__table__  # type: ignore[assignment]
+    key_cols = [c for c in table.primary_key.columns if c.name != "document_uuid"]
+    wanted = {tuple(r[c.name] for c in key_cols) for r in rows}
+    existing = conn.execute(
+        select(*key_cols).where(table.c.document_uuid == document_uuid)
+    ).all()
+    stale = [tuple(row) for row in existing if tuple(row) not in wanted]
+    for key in stale:
+        conn.execute(
+            delete(table).where(
+                and_(
+                    table.c.document_uuid == document_uuid,
+                    *(col == value for col, value in zip(key_cols, key, strict=True)),
+                )
+            )
+        )
+
