@@ -40,7 +40,7 @@ class OcrPage:
     """1-based page number in the original file."""
     lines: list[OcrLine] = field(default_factory=list)
     source: str = "textract"
-    """Which engine produced the page: ``textract``, ``textract-sync``, ``text-layer`` or ``ocr``."""
+    """The producer: ``textract``, ``textract-sync``, ``text-layer`` or ``ocr``."""
 
     @property
     def text(self) -> str:

@@ -1,0 +1,251 @@
+"""Page access for the local engine and for inspection: open PDFs, read text layers, render pages.
+
+This is the one module that touches pdfium and Pillow. PDFium is not thread-safe, not even across
+different documents, and activities may run in a thread pool, so every pdfium call made here or
+by callers holding a ``PdfDocument`` from ``open_pdf`` must happen under ``PDFIUM_LOCK``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import threading
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageOps
+
+from lexflow.errors import BadDocumentError, DocumentTooLargeError, SourceNotFoundError
+from lexflow.ocr.types import BoundingBox, OcrLine
+
+PDFIUM_LOCK = threading.RLock()
+"""Serialises every pdfium call in the process."""
+
+RENDER_DPI = 200
+MAX_RENDER_SIDE_PX = 5000
+"""A rendered page never exceeds this many pixels on its longest side (posters, huge scans)."""
+
+MIN_TEXT_LAYER_CHARS = 32
+"""Letters and digits a page's text layer needs before it replaces OCR."""
+
+IMAGE_PAGE_MIN_CHARS = 100
+"""The same, for a page mostly covered by images: a scanned page often carries a small text
+layer (ECF header, Bates number) that must not hide the unrecognised scan underneath."""
+
+_DEVICE = 100_000
+"""Device-space size used to turn page coordinates into fractions of the displayed page."""
+
+
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    """Open a PDF with pdfium (form support on, see ``load_page``), mapping failures to ours.
+
+    Raises:
+        SourceNotFoundError: the file cannot be opened.
+        BadDocumentError: the PDF is damaged or password-protected.
+    """
+    with PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(path)
+        except pdfium.PdfiumError as exc:
+            raise _pdf_open_error(path, exc) from exc
+        pdf.init_forms()
+        return pdf
+
+
+def _pdf_open_error(path: Path, exc: pdfium.PdfiumError) -> Exception:
+    code = exc.err_code
+    if code == pdfium_c.FPDF_ERR_SUCCESS:  # opened, but pypdfium2 refuses a document of 0 pages
+        return BadDocumentError("PDF has no pages")
+    if code == pdfium_c.FPDF_ERR_PASSWORD:
+        return BadDocumentError("PDF is password-protected")
+    if code == pdfium_c.FPDF_ERR_SECURITY:
+        return BadDocumentError("PDF uses an encryption scheme PDFium does not support")
+    if code == pdfium_c.FPDF_ERR_FILE:
+        return SourceNotFoundError(f"{path.name} cannot be opened")
+    return BadDocumentError("PDF is truncated or damaged: PDFium cannot parse it")
+
+
+def is_encrypted(pdf: pdfium.PdfDocument) -> bool:
+    with PDFIUM_LOCK:
+        return bool(pdfium_c.FPDF_GetSecurityHandlerRevision(pdf) != -1)
+
+
+def load_page(pdf: pdfium.PdfDocument, page_number: int) -> pdfium.PdfPage:
+    """Load a 1-based page as a reader sees it; caller holds ``PDFIUM_LOCK`` and closes the page.
+
+    Annotations and filled form fields are flattened into the page's content first (in memory
+    only), so its text layer and its rendering include the values typed into a court form, which
+    otherwise live only in widget annotations that neither shows.
+    """
+    page = _load(pdf, page_number)
+    if pdfium_c.FPDFPage_GetAnnotCount(page) > 0 and page.formenv:
+        try:
+            page.flatten()
+        except pdfium.PdfiumError:
+            return page
+        page.close()
+        page = _load(pdf, page_number)
+    return page
+
+
+def _load(pdf: pdfium.PdfDocument, page_number: int) -> pdfium.PdfPage:
+    try:
+        return pdf[page_number - 1]
+    except pdfium.PdfiumError as exc:
+        raise BadDocumentError(
+            f"PDF is truncated or damaged: page {page_number} cannot be read"
+        ) from exc
+
+
+def has_usable_text_layer(page: pdfium.PdfPage, *, min_chars: int = MIN_TEXT_LAYER_CHARS) -> bool:
+    """Whether the page's text layer is good enough to skip OCR. Caller holds ``PDFIUM_LOCK``.
+
+    Good enough means at least ``min_chars`` letters and digits (``IMAGE_PAGE_MIN_CHARS`` when
+    images cover most of the page), mostly letters and digits among the non-space characters,
+    and little undecodable text (U+FFFD, private-use or control characters from fonts without
+    a Unicode map).
+    """
+    textpage = page.get_textpage()
+    try:
+        text = textpage.get_text_range()
+    finally:
+        textpage.close()
+    visible = [ch for ch in text if not ch.isspace()]
+    meaningful = sum(ch.isalnum() for ch in visible)
+    undecodable = sum(ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cc") for ch in visible)
+    if not visible or meaningful < 0.5 * len(visible) or undecodable > 0.1 * len(visible):
+        return False
+    needed = min_chars
+    if _image_coverage(page) >= 0.5:
+        needed = max(min_chars, IMAGE_PAGE_MIN_CHARS)
+    return meaningful >= needed
+
+
+def _image_coverage(page: pdfium.PdfPage) -> float:
+    width, height = page.get_size()
+    if width <= 0 or height <= 0:
+        return 0.0
+    covered = 0.0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        covered += max(0.0, right - left) * max(0.0, top - bottom)
+    return min(1.0, covered / (width * height))
+
+
+def read_text_layer(page: pdfium.PdfPage) -> list[OcrLine]:
+    """The page's text layer as lines in content order. Caller holds ``PDFIUM_LOCK``.
+
+    pdfium marks line ends with generated ``\\r\\n`` characters, but not always (text drawn by
+    flattened form fields runs on), so horizontal text whose next character sits wholly below the
+    current line also starts a new one. Each line's box is the union of its characters' boxes, as
+    fractions of the displayed (cropped, rotated) page.
+    """
+    textpage = page.get_textpage()
+    try:
+        lines: list[OcrLine] = []
+        chars: list[str] = []
+        box: list[float] | None = None
+        for index in range(textpage.count_chars()):
+            code = pdfium_c.FPDFText_GetUnicode(textpage, index)
+            if code in (0x0A, 0x0D, 0x02):
+                _flush_line(page, chars, box, lines)
+                chars, box = [], None
+                continue
+            if code > 0x20 and not pdfium_c.FPDFText_IsGenerated(textpage, index):
+                left, bottom, right, top = textpage.get_charbox(index, loose=True)
+                if box is not None and (bottom + top) / 2 < box[1] and _horizontal(textpage, index):
+                    _flush_line(page, chars, box, lines)
+                    chars, box = [], None
+                box = (
+                    [left, bottom, right, top]
+                    if box is None
+                    else _union(box, left, bottom, right, top)
+                )
+            if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000:
+                chars.append(chr(code))
+        _flush_line(page, chars, box, lines)
+        return lines
+    finally:
+        textpage.close()
+
+
+def _horizontal(textpage: pdfium.PdfTextPage, index: int) -> bool:
+    angle = pdfium_c.FPDFText_GetCharAngle(textpage, index)
+    return bool(angle >= 0 and min(angle, 2 * math.pi - angle) < 0.01)
+
+
+def _union(box: list[float], left: float, bottom: float, right: float, top: float) -> list[float]:
+    return [min(box[0], left), min(box[1], bottom), max(box[2], right), max(box[3], top)]
+
+
+def _flush_line(
+    page: pdfium.PdfPage, chars: list[str], box: list[float] | None, lines: list[OcrLine]
+) -> None:
+    text = " ".join("".join(chars).split())
+    if text:
+        bbox = None if box is None else _page_fraction(page, box)
+        lines.append(OcrLine(text=text, confidence=100.0, bbox=bbox))
+
+
+def _page_fraction(page: pdfium.PdfPage, box: list[float]) -> BoundingBox:
+    xs, ys = [], []
+    for px, py in ((box[0], box[1]), (box[2], box[3])):
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        pdfium_c.FPDF_PageToDevice(page, 0, 0, _DEVICE, _DEVICE, 0, px, py, dx, dy)
+        xs.append(min(max(dx.value / _DEVICE, 0.0), 1.0))
+        ys.append(min(max(dy.value / _DEVICE, 0.0), 1.0))
+    return BoundingBox(left=min(xs), top=min(ys), width=max(xs) - min(xs), height=max(ys) - min(ys))
+
+
+def render_page(page: pdfium.PdfPage, *, dpi: int = RENDER_DPI) -> Image.Image:
+    """Render a PDF page to a grayscale image. Caller holds ``PDFIUM_LOCK``."""
+    width, height = page.get_size()
+    scale = min(dpi / 72, MAX_RENDER_SIDE_PX / max(width, height, 1.0))
+    bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=False)
+    try:
+        return bitmap.to_pil().convert("L")
+    finally:
+        bitmap.close()
+
+
+def iter_image_frames(path: Path, *, start: int = 1) -> Iterator[tuple[int, Image.Image]]:
+    """Yield ``(page_number, grayscale image)`` for each frame of a PNG, JPEG or TIFF file.
+
+    Raises:
+        SourceNotFoundError: the file cannot be opened.
+        BadDocumentError: the image is damaged.
+    """
+    try:
+        with Image.open(path) as image:
+            frames = getattr(image, "n_frames", 1)
+            for number in range(start, frames + 1):
+                image.seek(number - 1)
+                yield number, to_grayscale(image)
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
+            raise SourceNotFoundError(f"{path.name} cannot be read: {exc.strerror}") from exc
+        raise BadDocumentError(f"image is truncated or damaged: {exc}") from exc
+    except (SyntaxError, ValueError, EOFError) as exc:  # Pillow's other ways of saying "corrupt"
+        raise BadDocumentError(f"image is truncated or damaged: {exc}") from exc
+    except Image.DecompressionBombError as exc:
+        raise DocumentTooLargeError(f"image is too large to decode safely: {exc}") from exc
+
+
+def to_grayscale(image: Image.Image) -> Image.Image:
+    """An 8-bit grayscale copy, upright (EXIF orientation), transparency flattened on white."""
+    image = ImageOps.exif_transpose(image) or image
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(background, rgba)
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        image = image.point(lambda value: value / 256).convert("L")
+    gray = image.convert("L")
+    longest = max(gray.size)
+    if longest > MAX_RENDER_SIDE_PX:
+        ratio = MAX_RENDER_SIDE_PX / longest
+        gray = gray.resize((round(gray.width * ratio), round(gray.height * ratio)))
+    return gray
