@@ -1,0 +1,249 @@
+"""Case and statute citations, found by eyecite.
+
+eyecite finds the reporter citation (``347 U.S. 483``) and guesses the case name before it. The
+mention we keep runs from the case name through the pin cite and the court/year parenthetical,
+which we match ourselves: eyecite 2.7's post-citation pattern can run past a ``)`` into the next
+citation and report that one's year. The normalised value is eyecite's corrected citation
+(volume, reporter, page), so every reference to one case shares it whatever the pin cite.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from eyecite import get_citations, resolve_citations
+from eyecite.models import (
+    CitationBase,
+    FullCaseCitation,
+    FullLawCitation,
+    Resource,
+    ShortCaseCitation,
+)
+
+from lexflow.text.mentions import Candidate, EntityType
+from lexflow.text.normalize import collapse_space
+
+EYECITE_CONFIDENCE = 0.95
+SHORT_CITE_CONFIDENCE = 0.85
+FALLBACK_CONFIDENCE = 0.85
+BLOCK_CHARS = 10_000
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+_GLUED_VERSUS = re.compile(r"\b[A-Z][a-z]{2,}(?=v\.[ \t]+[A-Z])")
+# Abbreviations that end in "v." ("Prov.", "Univ.", "Serv."), not a glued "Paul v.".
+_NOT_GLUED = frozenset({"Pro", "Uni", "Ser", "Con", "Equi", "Gra"})
+_PIN_CITE = re.compile(r",\s*(?:at\s+)?\d+(?:\s*[-–]\s*\d+)?(?:\s*nn?\.\s*\d+)?(?![\w–-]|\s+[A-Z])")
+_COURT_YEAR = re.compile(r"\s*\([^()\n;]{0,50}?\b(?:1[6-9]\d\d|20\d\d)\)")
+_SUBSECTIONS = re.compile(r"(?:\([A-Za-z0-9]{1,4}\))+")
+_CASE_NAME = re.compile(r"(?:\b|(?<=[a-z]))vs?\.\s|\bIn\s+re\b|\bEx\s+parte\b|\bMatter\s+of\b")
+_LEADING_SIGNAL = re.compile(r"^(?:(?:See|also|Cf\.|E\.g\.,?|But|Accord|In|Compare|and)\s+)+")
+_SHORT_NAME = re.compile(r"[A-Z][\w'’.&-]*(?:\s+(?:[A-Z][\w'’.&-]*|of|the|&))*$")
+_SECTION = r"(?P<section>\d+[A-Za-z]*(?:[.\-]\d+[A-Za-z]*)*)(?P<sub>(?:\([A-Za-z0-9]{1,4}\))*)"
+_CODE = re.compile(
+    r"\b(?P<title>\d{1,2})\s+(?P<code>U\.?\s?S\.?\s?C\.?(?:\s?A\.?)?|C\.?\s?F\.?\s?R\.?)\s*"
+    rf"(?:§§?\s*|(?i:sec(?:tion)?\.?)\s+)?{_SECTION}(?![\w§])"
+)
+_FEDERAL_RULE = re.compile(
+    r"\bFed(?:eral|\.)?\s*R(?:ule)?s?\.?\s+(?:of\s+)?(?P<kind>Civ|Crim|Evid|App|Bankr)[a-z]*\.?"
+    r"(?:\s+P(?:roc(?:edure)?)?\.?)?\s+(?P<rule>\d+(?:\.\d+)?)(?P<sub>(?:\([A-Za-z0-9]{1,4}\))*)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Respaced:
+    """The text with a space put back into ``Paulv. Jones``, and the way back to true offsets."""
+
+    text: str
+    inserted: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> _Respaced:
+        cuts = [m.end() for m in _GLUED_VERSUS.finditer(text) if m.group(0) not in _NOT_GLUED]
+        parts, inserted, last = [], [], 0
+        for n, cut in enumerate(cuts):
+            parts.append(text[last:cut])
+            inserted.append(cut + n)
+            last = cut
+        parts.append(text[last:])
+        return cls(" ".join(parts), tuple(inserted))
+
+    def original(self, offset: int) -> int:
+        return offset - bisect_left(self.inserted, offset)
+
+    def span(self, base: int, citation: CitationBase) -> tuple[int, int]:
+        """A citation's span in the original text, for eyecite run on a block at ``base``."""
+        start, end = citation.span()
+        return self.original(base + start), self.original(base + end)
+
+
+def find_citations(full_text: str) -> list[Candidate]:
+    """Find full case citations, short case citations that resolve to one, and statutes.
+
+    Args:
+        full_text: The document text.
+
+    Returns:
+        CASE_CITATION candidates (0.95; 0.85 for a short form such as ``Smith, 12 F.4th at
+        350``) and STATUTE candidates (0.95 from eyecite; 0.85 for U.S.C./C.F.R. sections and
+        Federal Rules, which eyecite 2.7 misses in forms like ``15 U.S.C. § 78j(b)``).
+    """
+    respaced = _Respaced.of(full_text)
+    located = _located_citations(respaced.text)
+    found = _case_citations(full_text, respaced, located)
+    found += _short_case_citations(full_text, respaced, located)
+    for base, citation in located:
+        if isinstance(citation, FullLawCitation):
+            found.append(_statute(full_text, respaced.span(base, citation), citation))
+    return found + _fallback_statutes(full_text)
+
+
+def _located_citations(text: str) -> list[tuple[int, CitationBase]]:
+    """eyecite's citations with the offset of the block they were found in.
+
+    eyecite looks for reference citations across its whole input once per full citation, so a
+    long document costs quadratic time; citations never cross a blank line, so blocks of
+    paragraphs give the same citations in linear time.
+    """
+    located: list[tuple[int, CitationBase]] = []
+    for base, block in _blocks(text):
+        located.extend((base, citation) for citation in get_citations(block))
+    return located
+
+
+def _blocks(text: str) -> Iterator[tuple[int, str]]:
+    start = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        if match.start() - start >= BLOCK_CHARS:
+            yield start, text[start : match.start()]
+            start = match.start()
+    yield start, text[start:]
+
+
+def _case_citations(
+    full_text: str, respaced: _Respaced, located: list[tuple[int, CitationBase]]
+) -> list[Candidate]:
+    found: list[Candidate] = []
+    previous_name: tuple[int, int] | None = None
+    for base, citation in located:
+        if not isinstance(citation, FullCaseCitation):
+            continue
+        cite_start, cite_end = respaced.span(base, citation)
+        end = _after_citation(full_text, cite_end)
+        name = None if citation.full_span_start is None else (base, citation.full_span_start)
+        if found and name is not None and name == previous_name and _follows(full_text, found):
+            # "347 U.S. 483, 74 S. Ct. 686 (1954)": one mention for the case, named by the first.
+            last = found.pop()
+            found.append(
+                Candidate(last.start, end, last.entity_type, last.confidence, last.normalized)
+            )
+        else:
+            start = _case_name_start(full_text, respaced, base, citation, cite_start)
+            normalized = collapse_space(citation.corrected_citation())
+            found.append(
+                Candidate(start, end, EntityType.CASE_CITATION, EYECITE_CONFIDENCE, normalized)
+            )
+        previous_name = name
+    return found
+
+
+def _follows(full_text: str, found: list[Candidate]) -> bool:
+    """Whether the next reporter citation comes straight after the last one, as parallels do."""
+    return full_text[found[-1].end : found[-1].end + 3].startswith(",")
+
+
+def _case_name_start(
+    full_text: str, respaced: _Respaced, base: int, citation: FullCaseCitation, cite_start: int
+) -> int:
+    """Where the case name before a reporter citation starts, or the citation itself."""
+    if citation.full_span_start is None:
+        return cite_start
+    start = respaced.original(base + citation.full_span_start)
+    segment = full_text[start:cite_start]
+    if not 0 < len(segment) <= 200 or "\n\n" in segment or not _CASE_NAME.search(segment):
+        return cite_start
+    metadata = citation.metadata
+    party = metadata.plaintiff or metadata.defendant
+    found_at = segment.find(party) if party else -1
+    if found_at >= 0:
+        return start + found_at
+    signal = _LEADING_SIGNAL.match(segment)
+    return start + (signal.end() if signal else 0)
+
+
+def _after_citation(full_text: str, pos: int) -> int:
+    """Extend a reporter citation over its pin cites and its court/year parenthetical."""
+    while match := _PIN_CITE.match(full_text, pos):
+        pos = match.end()
+    match = _COURT_YEAR.match(full_text, pos)
+    return match.end() if match else pos
+
+
+def _short_case_citations(
+    full_text: str, respaced: _Respaced, located: list[tuple[int, CitationBase]]
+) -> list[Candidate]:
+    base_of = {id(citation): base for base, citation in located}
+    found: list[Candidate] = []
+    for resource, cites in resolve_citations([c for _, c in located]).items():
+        if not isinstance(resource, Resource):
+            continue
+        if not isinstance(resource.citation, FullCaseCitation):
+            continue
+        normalized = collapse_space(resource.citation.corrected_citation())
+        for cite in cites:
+            if not isinstance(cite, ShortCaseCitation):
+                continue
+            start, end = respaced.span(base_of[id(cite)], cite)
+            antecedent = _short_name(cite.metadata.antecedent_guess or "")
+            name_at = full_text.rfind(antecedent, max(0, start - 80), start) if antecedent else -1
+            if name_at >= 0 and "\n" not in full_text[name_at:start]:
+                start = name_at
+            found.append(
+                Candidate(start, end, EntityType.CASE_CITATION, SHORT_CITE_CONFIDENCE, normalized)
+            )
+    return found
+
+
+def _short_name(antecedent: str) -> str:
+    """The case name that ends eyecite's antecedent guess, which may start sentences earlier."""
+    match = _SHORT_NAME.search(antecedent)
+    return match.group(0) if match else ""
+
+
+def _statute(full_text: str, span: tuple[int, int], citation: FullLawCitation) -> Candidate:
+    start, end = span
+    if "subject" in citation.groups:
+        # eyecite's correction drops the subject: "Cal. Civ. Code" would become "Cal. Code".
+        base = citation.matched_text()
+    else:
+        base = citation.corrected_citation()
+    subsections = _SUBSECTIONS.match(full_text, end)
+    if subsections:
+        end = subsections.end()
+        base += subsections.group(0)
+    return Candidate(start, end, EntityType.STATUTE, EYECITE_CONFIDENCE, _tidy_statute(base))
+
+
+def _fallback_statutes(full_text: str) -> list[Candidate]:
+    found: list[Candidate] = []
+    for match in _CODE.finditer(full_text):
+        code = "U.S.C." if match.group("code").upper().startswith("U") else "C.F.R."
+        value = f"{match.group('title')} {code} § {match.group('section')}{match.group('sub')}"
+        found.append(_fallback(match, value))
+    for match in _FEDERAL_RULE.finditer(full_text):
+        kind = match.group("kind").capitalize()
+        procedure = "" if kind == "Evid" else " P."
+        value = f"Fed. R. {kind}.{procedure} {match.group('rule')}{match.group('sub')}"
+        found.append(_fallback(match, value))
+    return found
+
+
+def _fallback(match: re.Match[str], value: str) -> Candidate:
+    return Candidate(match.start(), match.end(), EntityType.STATUTE, FALLBACK_CONFIDENCE, value)
+
+
+def _tidy_statute(text: str) -> str:
+    return re.sub(r"(§+)\s*", r"\1 ", collapse_space(text))

@@ -1,0 +1,188 @@
+"""Court names: federal district, bankruptcy and appellate courts, and state courts.
+
+Places are matched against a fixed list of US states and territories rather than any capitalised
+words, so a caption line such as ``SOUTHERN DISTRICT OF NEW YORK`` never swallows the party name
+that follows it. Every variant of one court normalises to one name, so the resolver merges them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from lexflow.text.mentions import Candidate, EntityType
+from lexflow.text.normalize import collapse_space, word_set
+
+STATES = (
+    *word_set(
+        """Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida
+        Georgia Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland
+        Massachusetts Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio
+        Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia Washington Wisconsin
+        Wyoming Guam"""
+    ),
+    "New Hampshire",
+    "New Jersey",
+    "New Mexico",
+    "New York",
+    "North Carolina",
+    "North Dakota",
+    "Rhode Island",
+    "South Carolina",
+    "South Dakota",
+    "West Virginia",
+    "District of Columbia",
+    "Puerto Rico",
+    "Virgin Islands",
+    "Northern Mariana Islands",
+)
+_STATE_NAMES = {name.lower(): name for name in STATES}
+_STATE = "|".join(name.replace(" ", r"\s+") for name in sorted(STATES, key=lambda n: (-len(n), n)))
+_ORDINALS = word_set("First Second Third Fourth Fifth Sixth Seventh Eighth Ninth Tenth Eleventh")
+_CIRCUIT = "|".join([*sorted(_ORDINALS), "Federal", r"D\.\s?C\.", r"District\s+of\s+Columbia"])
+_US = r"(?:United\s+States|U\.\s?S\.)"
+_DIRECTION = r"Northern|Southern|Eastern|Western|Middle|Central"
+_STOP = r"(?!(?:Plaintiffs?|Defendants?|Petitioners?|Respondents?|Case|Civil|Index|No)\b)"
+_COUNTY = rf"(?-i:{_STOP}[A-Z][A-Za-z'-]+(?:[ \t]+{_STOP}[A-Z][A-Za-z'-]+){{0,2}})"
+_FLAGS = re.IGNORECASE
+
+_DISTRICT = re.compile(
+    rf"\b(?:{_US}\s+(?P<kind>District|Bankruptcy)\s+Court[\s,]+(?:for\s+the\s+)?)?"
+    rf"(?:(?P<dir>{_DIRECTION})\s+)?District\s+of\s+(?P<state>{_STATE})\b",
+    _FLAGS,
+)
+_APPEALS = re.compile(
+    rf"\b(?:(?:{_US}\s+)?Court\s+of\s+Appeals\s+for\s+the\s+(?P<a>{_CIRCUIT})\s+Circuit"
+    rf"|(?P<b>{_CIRCUIT})\s+Circuit\s+Court\s+of\s+Appeals)\b",
+    _FLAGS,
+)
+_SUPREME = re.compile(
+    rf"\b(?:Supreme\s+Court\s+of\s+(?:the\s+)?(?:State\s+of\s+)?(?P<a>United\s+States|{_STATE})"
+    rf"|(?P<b>{_US}|{_STATE})\s+Supreme\s+Court)\b",
+    _FLAGS,
+)
+_STATE_TRIAL = re.compile(
+    rf"\b(?P<kind>Superior|Circuit|Chancery|Family|Probate|Surrogate's|Municipal|County|Common"
+    rf"\s+Pleas)\s+Court\s+of\s+(?:the\s+)?(?:(?:State|Commonwealth)\s+of\s+)?"
+    rf"(?P<state>{_STATE})(?:[\s,]+(?:(?:in\s+and\s+)?for\s+(?:the\s+)?)?County\s+of\s+"
+    rf"(?P<county>{_COUNTY}))?",
+    _FLAGS,
+)
+_COUNTY_COURT = re.compile(
+    rf"\b(?P<county>{_COUNTY})\s+County\s+(?P<kind>Superior|Circuit|District|Probate|Municipal)"
+    rf"\s+Court\b",
+    _FLAGS,
+)
+_STATE_APPEALS = re.compile(
+    rf"\b(?:Court\s+of\s+Appeals?\s+of\s+(?:the\s+)?(?:State\s+of\s+)?(?P<a>{_STATE})"
+    rf"|(?P<b>{_STATE})\s+Court\s+of\s+Appeals?|(?P<c>Delaware)\s+Court\s+of\s+Chancery)\b",
+    _FLAGS,
+)
+_FEDERAL_SPECIAL = re.compile(
+    rf"\b(?:{_US}\s+)?(?:Court\s+of\s+Federal\s+Claims|Tax\s+Court"
+    rf"|Court\s+of\s+International\s+Trade)\b",
+    _FLAGS,
+)
+_LOWER = frozenset({"of", "the", "for", "and", "in"})
+
+
+def find_courts(full_text: str) -> list[Candidate]:
+    """Find court names and normalise each to one canonical spelling.
+
+    Args:
+        full_text: The document text.
+
+    Returns:
+        COURT candidates (confidence 0.9; 0.75 for a bare ``Southern District of New York``).
+    """
+    rules: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...] = (
+        (_DISTRICT, _district_name),
+        (_APPEALS, _appeals_name),
+        (_SUPREME, _supreme_name),
+        (_STATE_TRIAL, _state_trial_name),
+        (_COUNTY_COURT, _title),
+        (_STATE_APPEALS, _state_appeals_name),
+        (_FEDERAL_SPECIAL, _federal_special_name),
+    )
+    found: list[Candidate] = []
+    for pattern, normalise in rules:
+        for match in pattern.finditer(full_text):
+            name = normalise(match)
+            if name is None or _is_lower_case(match.group(0)):
+                continue
+            bare = pattern is _DISTRICT and not match.group("kind")
+            found.append(
+                Candidate(match.start(), match.end(), EntityType.COURT, 0.75 if bare else 0.9, name)
+            )
+    return found
+
+
+def _is_lower_case(text: str) -> bool:
+    """``the district court`` is a generic reference, not a court's name."""
+    return not any(ch.isupper() for ch in text if ch.isalpha())
+
+
+def _state(text: str) -> str:
+    return _STATE_NAMES[collapse_space(text).lower()]
+
+
+def _district_name(match: re.Match[str]) -> str | None:
+    kind, direction = match.group("kind"), match.group("dir")
+    if not kind and not direction:
+        # A bare "District of X" is as often a place or an agency as a court.
+        return None
+    prefix = f"{direction.capitalize()} " if direction else ""
+    state = _state(match.group("state"))
+    court = f"United States {(kind or 'District').capitalize()} Court"
+    return f"{court} for the {prefix}District of {state}"
+
+
+def _circuit(text: str) -> str:
+    text = collapse_space(text)
+    if text.replace(" ", "").upper() == "D.C." or text.lower() == "district of columbia":
+        return "District of Columbia"
+    return text.capitalize()
+
+
+def _appeals_name(match: re.Match[str]) -> str:
+    circuit = _circuit(match.group("a") or match.group("b"))
+    return f"United States Court of Appeals for the {circuit} Circuit"
+
+
+def _supreme_name(match: re.Match[str]) -> str:
+    place = collapse_space(match.group("a") or match.group("b"))
+    if place.lower() in {"united states", "u.s.", "u. s."}:
+        return "Supreme Court of the United States"
+    return f"Supreme Court of {_state(place)}"
+
+
+def _state_trial_name(match: re.Match[str]) -> str:
+    name = f"{_title_text(match.group('kind'))} Court of {_state(match.group('state'))}"
+    if match.group("county"):
+        name += f", County of {_title_text(match.group('county'))}"
+    return name
+
+
+def _state_appeals_name(match: re.Match[str]) -> str:
+    if match.group("c"):
+        return "Delaware Court of Chancery"
+    state = _state(match.group("a") or match.group("b"))
+    appeal = "Appeals" if re.search("appeals", match.group(0), _FLAGS) else "Appeal"
+    return f"{state} Court of {appeal}"
+
+
+def _federal_special_name(match: re.Match[str]) -> str:
+    name = _title_text(re.sub(rf"^{_US}\s+", "", match.group(0), flags=_FLAGS))
+    return f"United States {name}"
+
+
+def _title(match: re.Match[str]) -> str:
+    return _title_text(match.group(0))
+
+
+def _title_text(text: str) -> str:
+    words = collapse_space(text).split(" ")
+    return " ".join(
+        w.lower() if i and w.lower() in _LOWER else w[:1].upper() + w[1:].lower()
+        for i, w in enumerate(words)
+    )

@@ -1,0 +1,104 @@
+"""Entity extraction: run every rule over the full text, keep one mention per span.
+
+Rules run once over the whole document rather than per chunk, so an entity that straddles a
+chunk boundary is still found, and a mention in the overlap of two chunks is found once; it is
+attributed to the first chunk that contains it.
+
+Confidence is a property of the rule that fired, so a reviewer can filter by it:
+
+* 0.95 eyecite case and statute citations, ``$`` amounts, dates with a month name;
+* 0.9 courts, labelled dockets (``Case No.``), ISO dates, ``/s/`` signatures;
+* 0.85 corporate suffixes, honorifics, short-form citations, statutes eyecite missed, USD;
+* 0.8 party roles (``Plaintiff John Smith``), agency prefixes, numeric dates, bare dockets;
+* 0.75 defined terms (``("Acme")``) and their later uses, ``No. 22-1234``;
+* 0.7 upper-case caption lines, repeated full names, month-and-year dates;
+* 0.65 short company names and acronyms; 0.6 guesses from capitalisation alone.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from itertools import chain
+
+from lexflow.text.chunking import Chunk
+from lexflow.text.citations import find_citations
+from lexflow.text.courts import find_courts
+from lexflow.text.document_text import DocumentText
+from lexflow.text.mentions import Candidate, EntityType, Mention, resolve_overlaps
+from lexflow.text.names import find_caption_parties, find_organizations, find_persons
+from lexflow.text.patterns import find_case_numbers, find_dates, find_money
+from lexflow.text.propagation import propagate_names
+
+__all__ = ["EntityType", "Mention", "extract_entities"]
+
+
+def extract_entities(text: DocumentText, chunks: Sequence[Chunk]) -> list[Mention]:
+    """Find the legal entities in a document.
+
+    Overlapping candidates from different rules resolve to the longest, then the most
+    confident, so ``Brown v. Board of Education, 347 U.S. 483 (1954)`` is one CASE_CITATION and
+    not also a PERSON ``Brown``. A second pass then finds short references (``Acme``,
+    ``Smith``, ``IBM``, defined terms) to the people and organisations the first pass found.
+
+    Args:
+        text: The document text.
+        chunks: The document's chunks (from ``chunk_document``), covering the text.
+
+    Returns:
+        Mentions in document order with true offsets into ``text.full_text``.
+
+    Raises:
+        ValueError: A mention lies outside every chunk, so ``chunks`` do not cover ``text``.
+    """
+    full = text.full_text
+    if not full.strip():
+        return []
+    first_pass = resolve_overlaps(
+        chain(
+            find_citations(full),
+            find_courts(full),
+            find_case_numbers(full),
+            find_dates(full),
+            find_money(full),
+            find_organizations(full),
+            find_persons(full),
+            find_caption_parties(full),
+        )
+    )
+    final = resolve_overlaps([*first_pass, *propagate_names(full, first_pass)])
+    locator = _ChunkLocator(chunks)
+    return [
+        Mention(
+            text=full[c.start : c.end],
+            entity_type=c.entity_type,
+            char_start=c.start,
+            char_end=c.end,
+            page=text.page_at(c.start),
+            chunk_index=locator.first_containing(c),
+            confidence=c.confidence,
+            normalized=c.normalized,
+        )
+        for c in final
+    ]
+
+
+class _ChunkLocator:
+    """Finds the first chunk holding a span; chunks are sorted and both their ends increase."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        ordered = sorted(chunks, key=lambda c: c.char_start)
+        self._starts = [c.char_start for c in ordered]
+        self._ends = [c.char_end for c in ordered]
+        self._indexes = [c.index for c in ordered]
+
+    def first_containing(self, candidate: Candidate) -> int:
+        last_starting_before = bisect_right(self._starts, candidate.start) - 1
+        first_ending_after = bisect_left(self._ends, candidate.end)
+        if first_ending_after <= last_starting_before:
+            return self._indexes[first_ending_after]
+        # No chunk holds it whole (a long mention across a break): take the first it touches.
+        touching = bisect_right(self._ends, candidate.start)
+        if touching < len(self._starts) and self._starts[touching] < candidate.end:
+            return self._indexes[touching]
+        raise ValueError(f"mention at {candidate.start}-{candidate.end} is outside every chunk")

@@ -1,0 +1,234 @@
+"""Heuristic rules for organisations and people.
+
+Without a statistical model, names are only taken where the text itself says what they are: a
+corporate suffix (``Inc.``, ``LLC``), an agency prefix (``Department of``), an honorific, a party
+role (``Plaintiff John Smith``), a signature (``/s/ Jane Doe``), an upper-case caption line, or a
+side of an ``X v. Y`` caption. Each rule has its own confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lexflow.text.mentions import Candidate, EntityType
+from lexflow.text.normalize import display_name, word_set
+
+_ORG_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z0-9][A-Za-z0-9'’\-]*|&)"
+_ORG_NAME = rf"{_ORG_WORD}(?:[ \t]+(?:(?:of|the|for|de|du)[ \t]+)*{_ORG_WORD}){{0,7}}"
+
+
+def _title_or_upper(words: str) -> str:
+    """Alternation of each word as written and in upper case, longest first: ``Inc.|INC.|Inc``."""
+    forms = {form for word in words.split() for form in (word, word.upper())}
+    return "|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f)))
+
+
+# Case matters: "a Delaware limited liability company" has no organisation in it.
+_LEGAL_FORM = _title_or_upper(
+    "Inc. Inc Incorporated L.L.C. LLC Corp. Corp Corporation Company Co. Ltd. Ltd Limited LLP "
+    "L.L.P. L.P. LP N.A. P.C. PLLC P.L.L.C. P.A."
+)
+# Only a legal form may follow a comma: "City of New York, Bank of America" is two names.
+_ORG_NOUN = _title_or_upper("Bank Trust University Association Foundation Partners Holdings")
+_SUFFIXED_ORG = re.compile(
+    rf"(?<![\w.&])(?P<name>{_ORG_NAME})(?:,?[ \t]+(?:{_LEGAL_FORM})|[ \t]+(?:{_ORG_NOUN}))"
+    r"(?![\w&])"
+)
+_PREFIXED_ORG = re.compile(
+    rf"(?<![\w.&])(?P<name>(?:{_ORG_WORD}[ \t]+){{0,3}}(?i:Department|Dep't|Dept\.|Office|Bureau"
+    rf"|Board|Commission|Agency|University|Bank|City|County|Town|Village)[ \t]+(?i:of)[ \t]+"
+    rf"(?:(?i:the)[ \t]+)?{_ORG_WORD}(?:[ \t]+(?:(?:and|&|of|the)[ \t]+)?{_ORG_WORD}){{0,4}})"
+    r"(?![\w&])"
+)
+
+# A name ends at a word boundary; a possessive "'s" is left outside the mention.
+NAME_END = r"(?![\w-]|['’](?!s\b))"
+NAME_WORD = r"(?:[A-Z]['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
+_INITIAL = r"[A-Z]\."
+_GENERATION = r"(?:,?[ \t]+(?:Jr\.|Sr\.|II|III|IV))?"
+_PERSON = rf"(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{0,3}}{NAME_WORD}{_GENERATION}"
+_FULL_PERSON = rf"(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{1,3}}{NAME_WORD}{_GENERATION}"
+_UPPER_WORD = r"(?!(?:AND|OR)\b)[A-Z][A-Z'’\-]+"
+_UPPER_PERSON = rf"{_UPPER_WORD}(?:[ \t]+(?:[A-Z]\.|{_UPPER_WORD})){{1,3}}"
+
+_HONORIFIC = re.compile(
+    r"\b(?i:Mr|Mrs|Ms|Dr|Prof|Hon|Honorable|Judge|Justice|Chief\s+Judge|Chief\s+Justice"
+    r"|Magistrate\s+Judge|District\s+Judge|Circuit\s+Judge|Senator|Governor|Officer"
+    r"|Detective|Sergeant|Sgt)\.?[ \t]+(?:(?i:the)[ \t]+(?i:Honorable)[ \t]+)?"
+    rf"(?P<name>{_PERSON}|{_UPPER_PERSON}){NAME_END}"
+)
+_ROLE = re.compile(
+    r"\b(?i:Plaintiffs?|Defendants?|Petitioners?|Respondents?|Appellants?|Appellees?"
+    r"|Claimants?|Debtors?|Declarant|Affiant|Witness|Movant|Relator|Intervenor|CEO|CFO|COO"
+    r"|President|Vice\s+President|Director|Manager|Supervisor|Chairman|Chairwoman|Secretary"
+    r"|Treasurer|Employee|Agent)[ \t]+"
+    rf"(?P<name>{_FULL_PERSON}|{_UPPER_PERSON}){NAME_END}"
+)
+_SIGNATURE = re.compile(rf"/s/[ \t]*(?P<name>{_PERSON}|{_UPPER_PERSON}){NAME_END}")
+# A caption line ends at the comma, or goes on with "an individual": never "NEW YORK, NY 10007".
+_CAPTION_LINE = re.compile(
+    rf"(?m)^[ \t]*(?P<names>{_UPPER_PERSON}(?:[ \t]+(?:and|AND|&)[ \t]+{_UPPER_PERSON})*),"
+    r"[ \t]*(?:$|(?i:an\s+individual|individually|et\s+al\.))"
+)
+_UPPER_PERSON_RE = re.compile(_UPPER_PERSON)
+_PARTY = rf"(?:{_ORG_WORD}(?:[ \t]+(?:(?:of|the|for|&)[ \t]+)?{_ORG_WORD}){{0,6}}\.?)"
+# "Paulv. Jones": OCR may drop the space before "v.".
+_VERSUS = re.compile(
+    rf"(?<![\w.&])(?P<left>{_PARTY})(?:[ \t]+|(?<=[a-z]))(?i:v|vs)\.[ \t]+(?P<right>{_PARTY})"
+)
+
+_WORD = re.compile(r"\S+")
+_LEGAL_FORM_END = re.compile(rf"(?i:{_LEGAL_FORM})$")
+
+ORG_WORDS = word_set(
+    """inc incorporated llc l.l.c corp corporation company co ltd limited llp l.l.p l.p lp n.a
+    p.c pllc bank trust university association foundation partners holdings group department
+    dep't dept office bureau board commission agency city county town village state
+    commonwealth people government court district circuit services systems international
+    technologies industries enterprises fund insurance school college hospital church"""
+)
+_GOVERNMENT_PARTY = re.compile(
+    r"^(?i:United\s+States(?:\s+of\s+America)?|(?:The\s+)?People(?:\s+of\s+the\s+State\s+of\s+.+)?"
+    r"|State\s+of\s+.+|Commonwealth\s+of\s+.+)$"
+)
+LEADING_NOISE = word_set(
+    """the a an plaintiff plaintiffs defendant defendants petitioner petitioners respondent
+    respondents appellant appellee debtor creditor on in by from to for with between against of
+    and see also cf dear counsel attorney attorneys whereas under per via including said both
+    each its their his her our your this that these those after before when where while if
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday"""
+)
+_HEADING_WORDS = word_set(
+    """complaint demand jury trial count counts cause causes action relief prayer parties
+    jurisdiction venue facts introduction nature summary exhibit table contents notice motion
+    order judgment memorandum declaration affidavit certificate service verification answer
+    united states district court plaintiff plaintiffs defendant defendants case civil against
+    and the of"""
+)
+
+
+def find_organizations(full_text: str) -> list[Candidate]:
+    """Find organisations named with a corporate suffix or an agency/municipal prefix.
+
+    Args:
+        full_text: The document text.
+
+    Returns:
+        ORGANIZATION candidates: 0.85 for a suffix (``Acme Corporation``), 0.8 for a prefix
+        (``Department of Justice``, ``City of New York``).
+    """
+    found: list[Candidate] = []
+    for match in _SUFFIXED_ORG.finditer(full_text):
+        start = _trim_leading_noise(full_text, match.start("name"), match.end("name"))
+        if start is not None:
+            found.append(_org(full_text, start, match.end(), 0.85))
+    for match in _PREFIXED_ORG.finditer(full_text):
+        start = _trim_leading_noise(full_text, match.start("name"), match.end("name"))
+        if start is not None:
+            found.append(_org(full_text, start, match.end(), 0.8))
+    return found
+
+
+def find_persons(full_text: str) -> list[Candidate]:
+    """Find people introduced by an honorific, a party role, a signature or a caption line.
+
+    Args:
+        full_text: The document text.
+
+    Returns:
+        PERSON candidates: 0.9 for ``/s/ Jane Doe``, 0.85 for ``Judge Jesse M. Furman`` (the
+        mention keeps the honorific, the normalised name drops it), 0.8 for ``Plaintiff John
+        Smith`` (the mention is the name alone) and 0.7 for an upper-case caption line such as
+        ``JOHN A. SMITH,``.
+    """
+    found: list[Candidate] = []
+    rules = ((_SIGNATURE, 0.9, False), (_HONORIFIC, 0.85, True), (_ROLE, 0.8, False))
+    for pattern, confidence, keep_prefix in rules:
+        for match in pattern.finditer(full_text):
+            name = match.group("name")
+            if _looks_like_org(name):
+                continue
+            start = match.start() if keep_prefix else match.start("name")
+            found.append(_person(start, match.end(), confidence, name))
+    for line in _CAPTION_LINE.finditer(full_text):
+        for match in _UPPER_PERSON_RE.finditer(full_text, line.start("names"), line.end("names")):
+            name = match.group(0)
+            words = {w.strip(".,'’").lower() for w in name.split()}
+            if not _looks_like_org(name) and not words & _HEADING_WORDS:
+                found.append(_person(match.start(), match.end(), 0.7, name))
+    return found
+
+
+def find_caption_parties(full_text: str) -> list[Candidate]:
+    """Classify both sides of an ``X v. Y`` caption as an organisation or a person.
+
+    A side naming a company, an agency or a government (``United States``, ``State of ...``)
+    is an ORGANIZATION (0.7); a side that reads as a personal name is a PERSON (0.6, a guess
+    from capitalisation alone). Sides inside a case citation lose to the citation, which is
+    longer, so these mostly survive for the document's own caption written inline.
+
+    Args:
+        full_text: The document text.
+
+    Returns:
+        PERSON and ORGANIZATION candidates.
+    """
+    found: list[Candidate] = []
+    for match in _VERSUS.finditer(full_text):
+        glued = full_text[match.end("left")] not in " \t"
+        if glued and _is_abbreviation_v(match):
+            continue
+        sides = [_party(full_text, match.start(s), match.end(s)) for s in ("left", "right")]
+        if glued and None in sides:
+            continue
+        found.extend(side for side in sides if side is not None)
+    return found
+
+
+def _party(full_text: str, start: int, end: int) -> Candidate | None:
+    trimmed = _trim_leading_noise(full_text, start, end)
+    if trimmed is None:
+        return None
+    if full_text[end - 1] == "." and not _LEGAL_FORM_END.search(full_text, max(0, end - 12), end):
+        end -= 1
+    text = full_text[trimmed:end]
+    if _looks_like_org(text) or _GOVERNMENT_PARTY.match(text):
+        return _org(full_text, trimmed, end, 0.7)
+    if re.fullmatch(_PERSON, text) or re.fullmatch(_UPPER_PERSON, text):
+        return _person(trimmed, end, 0.6, text)
+    return None
+
+
+def _is_abbreviation_v(match: re.Match[str]) -> bool:
+    """Whether a glued ``...v.`` is an abbreviation such as ``Rev.`` or ``Gov.``, not versus."""
+    last = match.group("left").split()[-1]
+    return f"{last}v".lower() in {"rev", "gov", "prov", "div", "univ", "serv", "adv", "nov"}
+
+
+def _looks_like_org(name: str) -> bool:
+    words = [w.strip(".,'’").lower() for w in name.split()]
+    return any(w in ORG_WORDS for w in words)
+
+
+def _trim_leading_noise(full_text: str, start: int, end: int) -> int | None:
+    """Skip role words, articles and the like that a capitalised run picked up at its start."""
+    for word in _words(full_text, start, end):
+        token = word.group(0).strip(".,'’")
+        if token.lower() not in LEADING_NOISE and not token.isdigit():
+            return word.start()
+    return None
+
+
+def _words(full_text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    return _WORD.finditer(full_text, start, end)
+
+
+def _org(full_text: str, start: int, end: int, confidence: float) -> Candidate:
+    name = display_name(full_text[start:end])
+    return Candidate(start, end, EntityType.ORGANIZATION, confidence, name)
+
+
+def _person(start: int, end: int, confidence: float, name: str) -> Candidate:
+    return Candidate(start, end, EntityType.PERSON, confidence, display_name(name))

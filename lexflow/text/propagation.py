@@ -1,0 +1,184 @@
+"""Second pass: find later, shorter references to the people and organisations already found.
+
+Legal prose introduces a party once in full (``Acme Corporation ("Acme")``, ``Plaintiff John
+Smith``) and then says ``Acme``, ``Smith`` or ``IBM``. Those short forms are only taken when the
+first pass has seen the full name, which keeps a bare capitalised word from being a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TypeVar
+
+from lexflow.text.mentions import Candidate, EntityType
+from lexflow.text.name_keys import acronyms, org_core, org_key, person_name
+from lexflow.text.names import LEADING_NOISE, NAME_END, NAME_WORD, ORG_WORDS
+from lexflow.text.normalize import word_set
+
+_V = TypeVar("_V")
+
+DEFINED_TERM_CONFIDENCE = 0.75
+REPEATED_NAME_CONFIDENCE = 0.7
+SHORT_ORG_CONFIDENCE = 0.65
+SURNAME_CONFIDENCE = 0.6
+
+_DEFINITION = re.compile(
+    r"\s*,?\s*\(\s*(?:(?i:hereinafter(?:\s+referred\s+to\s+as)?|collectively|together"
+    r"|individually),?\s*)?(?:(?i:the)\s+)?[\"“](?P<body>[^()\n]{1,120}?)\)"
+)
+_QUOTED = re.compile(r"[\"“](?P<alias>[A-Z][^\"“”\n]{0,40}?)[\"”]")
+# Role words name whoever the document makes them; mapping them to one party would be a guess.
+_GENERIC_ALIASES = word_set(
+    """plaintiff plaintiffs defendant defendants party parties court complaint agreement action
+    petitioner respondent debtor debtors"""
+)
+
+
+def propagate_names(full_text: str, found: Sequence[Candidate]) -> list[Candidate]:
+    """Find defined terms, repeated full names, surnames, short company names and acronyms.
+
+    Args:
+        full_text: The document text.
+        found: First-pass candidates after overlap resolution.
+
+    Returns:
+        New PERSON and ORGANIZATION candidates; they may overlap ``found`` (the caller resolves
+        overlaps again, and the longer first-pass mention wins).
+    """
+    people = [c for c in found if c.entity_type is EntityType.PERSON and c.normalized]
+    orgs = [c for c in found if c.entity_type is EntityType.ORGANIZATION and c.normalized]
+    return [
+        *_defined_terms(full_text, [*people, *orgs]),
+        *_repeated_people(full_text, people),
+        *_short_org_names(full_text, orgs),
+    ]
+
+
+def _defined_terms(full_text: str, named: Sequence[Candidate]) -> Iterator[Candidate]:
+    """``Acme Corporation ("Acme")``: every later ``Acme`` is Acme Corporation."""
+    terms: dict[str, Candidate] = {}
+    for candidate in sorted(named, key=lambda c: c.start):
+        definition = _DEFINITION.match(full_text, candidate.end)
+        if definition is None:
+            continue
+        body = full_text[definition.start("body") - 1 : definition.end("body")]
+        for quoted in _QUOTED.finditer(body):
+            alias = quoted.group("alias").strip()
+            if alias.lower() not in _GENERIC_ALIASES:
+                terms.setdefault(alias, candidate)
+    for match, owner in _occurrences(full_text, terms):
+        yield Candidate(
+            match.start(),
+            match.end(),
+            owner.entity_type,
+            DEFINED_TERM_CONFIDENCE,
+            owner.normalized,
+        )
+
+
+def _repeated_people(full_text: str, people: Sequence[Candidate]) -> Iterator[Candidate]:
+    full_names: dict[str, str] = {}
+    initials: dict[str, set[str | None]] = {}
+    surname_forms: dict[str, str] = {}
+    for candidate in people:
+        name = candidate.normalized or ""
+        parts = person_name(name)
+        if parts is None or len(parts.last) < 3 or parts.last in ORG_WORDS:
+            continue
+        if parts.first is not None:
+            full_names[name] = name
+        initials.setdefault(parts.last, set()).add(parts.initial)
+        surname = name.split()[-1] if parts.first is None else _surname_as_written(name)
+        surname_forms[surname] = parts.last
+    for match, name in _occurrences(full_text, full_names):
+        yield Candidate(
+            match.start(), match.end(), EntityType.PERSON, REPEATED_NAME_CONFIDENCE, name
+        )
+    yield from _surnames(full_text, surname_forms, initials)
+
+
+def _surname_as_written(name: str) -> str:
+    words = [w for w in name.split() if w.strip(",.").lower() not in {"jr", "sr", "ii", "iii"}]
+    return words[-1].strip(",")
+
+
+def _surnames(
+    full_text: str, forms: Mapping[str, str], initials: Mapping[str, set[str | None]]
+) -> Iterator[Candidate]:
+    """A bare known surname, or a new first name before it (``Jane Smith`` beside John Smith)."""
+    if not forms:
+        return
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?<![\w.'’-])(?:(?P<first>{NAME_WORD}|[A-Z]\.)[ \t]+)?(?P<last>{alternatives})"
+        + NAME_END
+    )
+    for match in pattern.finditer(full_text):
+        first, last = match.group("first"), forms[match.group("last")]
+        if first and first.strip(".").lower() not in LEADING_NOISE | ORG_WORDS:
+            if _starts_sentence(full_text, match.start()) and len(first) > 2:
+                continue
+            name = f"{first} {match.group('last')}"
+            yield Candidate(match.start(), match.end(), EntityType.PERSON, SURNAME_CONFIDENCE, name)
+        elif len({i for i in initials[last] if i is not None}) <= 1:
+            yield Candidate(
+                match.start("last"),
+                match.end(),
+                EntityType.PERSON,
+                SURNAME_CONFIDENCE,
+                match.group("last"),
+            )
+
+
+def _starts_sentence(full_text: str, pos: int) -> bool:
+    """A capitalised word after a full stop may be any word, not a given name."""
+    before = full_text[max(0, pos - 3) : pos].rstrip(" \t")
+    return before.endswith((".", "!", "?"))
+
+
+def _short_org_names(full_text: str, orgs: Sequence[Candidate]) -> Iterator[Candidate]:
+    """``Acme`` after ``Acme Corporation``; ``IBM`` after ``International Business Machines``."""
+    forms: dict[str, str] = {}
+    for candidate in orgs:
+        name = candidate.normalized or ""
+        core = org_core(name)
+        if core != name and _usable_short_form(core):
+            forms.setdefault(core, core)
+        for acronym in acronyms(name):
+            forms.setdefault(acronym, acronym)
+    for match, value in _occurrences(full_text, forms):
+        yield Candidate(
+            match.start(), match.end(), EntityType.ORGANIZATION, SHORT_ORG_CONFIDENCE, value
+        )
+
+
+def _usable_short_form(core: str) -> bool:
+    key = org_key(core)
+    return len(key) >= 3 and key not in LEADING_NOISE and key not in ORG_WORDS
+
+
+def _occurrences(full_text: str, forms: Mapping[str, _V]) -> Iterator[tuple[re.Match[str], _V]]:
+    """Whole-word occurrences of each form as written or in upper case, longest form first."""
+    variants: dict[str, str] = {}
+    for form in forms:
+        variants.setdefault(_canon(form), form)
+        variants.setdefault(_canon(form.upper()), form)
+    if not variants:
+        return
+    pattern = re.compile(
+        r"(?<![\w'’-])(?:"
+        + "|".join(_spaced(v) for v in sorted(variants, key=len, reverse=True))
+        + ")"
+        + NAME_END
+    )
+    for match in pattern.finditer(full_text):
+        yield match, forms[variants[_canon(match.group(0))]]
+
+
+def _canon(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _spaced(text: str) -> str:
+    return r"\s+".join(re.escape(word) for word in text.split())
