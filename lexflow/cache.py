@@ -67,7 +67,9 @@ class RedisCache:
 
     def _failed(self, op: str, exc: Exception) -> None:
         if not self._down:
-            log.warning("redis unavailable, continuing without cache", extra={"op": op, "error": str(exc)})
+            log.warning(
+                "redis unavailable, continuing without cache", extra={"op": op, "error": str(exc)}
+            )
         self._down = True
 
     def _ok(self) -> None:
@@ -108,7 +110,9 @@ class RedisCache:
 
     def scan(self, pattern: str) -> list[str]:
         try:
-            keys = [k.decode() if isinstance(k, bytes) else k for k in self.client.scan_iter(pattern)]
+            keys = [
+                k.decode() if isinstance(k, bytes) else k for k in self.client.scan_iter(pattern)
+            ]
             self._ok()
             return keys
         except redis.RedisError as exc:
@@ -117,7 +121,7 @@ class RedisCache:
 
 
 def make_cache(redis_url: str | None) -> Cache:
-    """Build the cache from REDIS_URL; short timeouts so an outage costs milliseconds, not minutes."""
+    """Build the cache from REDIS_URL, with timeouts short enough that an outage costs little."""
     if not redis_url:
         return NullCache()
     client = redis.Redis.from_url(

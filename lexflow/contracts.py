@@ -108,7 +108,7 @@ class TextractJobState(_Model):
 
 
 class TextractCompletion(_Model):
-    """Payload of the ``textract_completed`` signal (from an SNS/SQS notification or an operator)."""
+    """Payload of the ``textract_completed`` signal (an SNS/SQS notification or an operator)."""
 
     job_id: str
     status: str = "SUCCEEDED"

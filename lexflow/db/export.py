@@ -41,27 +41,44 @@ def export_document(engine: Engine, ref: str) -> dict[str, Any]:
     uuid = doc.document_uuid
     with engine.connect() as conn:
         pages = conn.execute(
-            select(DocumentPage.page_number, DocumentPage.source, DocumentPage.text,
-                   DocumentPage.mean_confidence)
-            .where(DocumentPage.document_uuid == uuid).order_by(DocumentPage.page_number)
+            select(
+                DocumentPage.page_number,
+                DocumentPage.source,
+                DocumentPage.text,
+                DocumentPage.mean_confidence,
+            )
+            .where(DocumentPage.document_uuid == uuid)
+            .order_by(DocumentPage.page_number)
         ).all()
-        chunks = conn.execute(
-            select(DocumentChunk).where(DocumentChunk.document_uuid == uuid)
-            .order_by(DocumentChunk.chunk_index)
-        ).mappings().all()
+        chunks = (
+            conn.execute(
+                select(DocumentChunk)
+                .where(DocumentChunk.document_uuid == uuid)
+                .order_by(DocumentChunk.chunk_index)
+            )
+            .mappings()
+            .all()
+        )
         canon = {
             r.entity_key: r
             for r in conn.execute(
                 select(CanonicalEntity).where(CanonicalEntity.document_uuid == uuid)
             ).all()
         }
-        mentions = conn.execute(
-            select(EntityMention).where(EntityMention.document_uuid == uuid)
-            .order_by(EntityMention.char_start, EntityMention.char_end)
-        ).mappings().all()
-        rels = conn.execute(
-            select(Relationship).where(Relationship.document_uuid == uuid)
-        ).mappings().all()
+        mentions = (
+            conn.execute(
+                select(EntityMention)
+                .where(EntityMention.document_uuid == uuid)
+                .order_by(EntityMention.char_start, EntityMention.char_end)
+            )
+            .mappings()
+            .all()
+        )
+        rels = (
+            conn.execute(select(Relationship).where(Relationship.document_uuid == uuid))
+            .mappings()
+            .all()
+        )
     return {
         "document": {f: _jsonable(getattr(doc, f)) for f in _DOCUMENT_FIELDS},
         "pages": [
@@ -69,8 +86,10 @@ def export_document(engine: Engine, ref: str) -> dict[str, Any]:
             for n, src, txt, conf in pages
         ],
         "chunks": [
-            {k: c[k] for k in ("chunk_index", "text", "char_start", "char_end", "page_start",
-                               "page_end")}
+            {
+                k: c[k]
+                for k in ("chunk_index", "text", "char_start", "char_end", "page_start", "page_end")
+            }
             for c in chunks
         ],
         "entities": [
@@ -80,7 +99,8 @@ def export_document(engine: Engine, ref: str) -> dict[str, Any]:
                 "normalized": m["normalized"],
                 "canonical_key": m["entity_key"],
                 "canonical_name": canon[m["entity_key"]].canonical_name
-                if m["entity_key"] in canon else None,
+                if m["entity_key"] in canon
+                else None,
                 "page": m["page"],
                 "char_start": m["char_start"],
                 "char_end": m["char_end"],
@@ -90,15 +110,33 @@ def export_document(engine: Engine, ref: str) -> dict[str, Any]:
             for m in mentions
         ],
         "canonical_entities": [
-            {"key": c.entity_key, "type": c.entity_type, "name": c.canonical_name,
-             "aliases": c.aliases, "mention_count": c.mention_count}
+            {
+                "key": c.entity_key,
+                "type": c.entity_type,
+                "name": c.canonical_name,
+                "aliases": c.aliases,
+                "mention_count": c.mention_count,
+            }
             for c in canon.values()
         ],
         "relationships": [
-            {k: r[k] for k in ("source_kind", "source_key", "relationship_type", "target_kind",
-                               "target_key", "confidence", "properties")}
-            | {"evidence_chunk_index": None if r["evidence_chunk_index"] < 0
-               else r["evidence_chunk_index"]}
+            {
+                k: r[k]
+                for k in (
+                    "source_kind",
+                    "source_key",
+                    "relationship_type",
+                    "target_kind",
+                    "target_key",
+                    "confidence",
+                    "properties",
+                )
+            }
+            | {
+                "evidence_chunk_index": None
+                if r["evidence_chunk_index"] < 0
+                else r["evidence_chunk_index"]
+            }
             for r in rels
         ],
     }

@@ -35,11 +35,15 @@ def save_chunks(engine: Engine, document_uuid: str, chunks: Sequence[Chunk]) -> 
 
 def load_chunks(engine: Engine, document_uuid: str) -> list[Chunk]:
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(DocumentChunk)
-            .where(DocumentChunk.document_uuid == document_uuid)
-            .order_by(DocumentChunk.chunk_index)
-        ).mappings().all()
+        rows = (
+            conn.execute(
+                select(DocumentChunk)
+                .where(DocumentChunk.document_uuid == document_uuid)
+                .order_by(DocumentChunk.chunk_index)
+            )
+            .mappings()
+            .all()
+        )
     return [
         Chunk(
             index=r["chunk_index"],
@@ -96,16 +100,26 @@ def load_entities(
     engine: Engine, document_uuid: str
 ) -> tuple[list[Mention], list[CanonicalEntity]]:
     with engine.connect() as conn:
-        mention_rows = conn.execute(
-            select(EntityMention)
-            .where(EntityMention.document_uuid == document_uuid)
-            .order_by(EntityMention.char_start, EntityMention.char_end, EntityMention.entity_type)
-        ).mappings().all()
-        entity_rows = conn.execute(
-            select(CanonicalRow)
-            .where(CanonicalRow.document_uuid == document_uuid)
-            .order_by(CanonicalRow.entity_key)
-        ).mappings().all()
+        mention_rows = (
+            conn.execute(
+                select(EntityMention)
+                .where(EntityMention.document_uuid == document_uuid)
+                .order_by(
+                    EntityMention.char_start, EntityMention.char_end, EntityMention.entity_type
+                )
+            )
+            .mappings()
+            .all()
+        )
+        entity_rows = (
+            conn.execute(
+                select(CanonicalRow)
+                .where(CanonicalRow.document_uuid == document_uuid)
+                .order_by(CanonicalRow.entity_key)
+            )
+            .mappings()
+            .all()
+        )
     mentions = [
         Mention(
             text=r["text"],
@@ -148,7 +162,8 @@ def save_relationships(
             "relationship_type": r.relationship_type,
             "target_kind": r.target_kind,
             "target_key": r.target_key,
-            "evidence_chunk_index": -1 if r.evidence_chunk_index is None
+            "evidence_chunk_index": -1
+            if r.evidence_chunk_index is None
             else r.evidence_chunk_index,
             "confidence": r.confidence,
             "properties": dict(r.properties),

@@ -52,9 +52,7 @@ def replace_document_rows(
     table: Table = model.__table__  # type: ignore[assignment]
     key_cols = [c for c in table.primary_key.columns if c.name != "document_uuid"]
     wanted = {tuple(r[c.name] for c in key_cols) for r in rows}
-    existing = conn.execute(
-        select(*key_cols).where(table.c.document_uuid == document_uuid)
-    ).all()
+    existing = conn.execute(select(*key_cols).where(table.c.document_uuid == document_uuid)).all()
     stale = [tuple(row) for row in existing if tuple(row) not in wanted]
     for key in stale:
         conn.execute(
@@ -65,4 +63,3 @@ def replace_document_rows(
                 )
             )
         )
-

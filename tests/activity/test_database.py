@@ -19,8 +19,12 @@ from lexflow.ocr.types import BoundingBox, OcrLine, OcrPage
 def register(engine: Engine, **overrides: object) -> str:
     doc = str(uuid.uuid4())
     reg = documents.Registration(
-        document_uuid=doc, file_name="a.pdf", source_uri=f"/x/{doc}.pdf",
-        workflow_id=f"document-{doc}", run_id="r1", ocr_engine="local",
+        document_uuid=doc,
+        file_name="a.pdf",
+        source_uri=f"/x/{doc}.pdf",
+        workflow_id=f"document-{doc}",
+        run_id="r1",
+        ocr_engine="local",
     )
     documents.register_document(engine, reg)
     if overrides:
@@ -29,8 +33,11 @@ def register(engine: Engine, **overrides: object) -> str:
 
 
 def page(n: int, *texts: str) -> OcrPage:
-    return OcrPage(number=n, lines=[OcrLine(t, 99.0, BoundingBox(0.1, 0.1 * i, 0.5, 0.05))
-                                    for i, t in enumerate(texts)], source="textract")
+    return OcrPage(
+        number=n,
+        lines=[OcrLine(t, 99.0, BoundingBox(0.1, 0.1 * i, 0.5, 0.05)) for i, t in enumerate(texts)],
+        source="textract",
+    )
 
 
 def test_empty_database_is_reported_with_the_command_that_fixes_it(tmp_path: object) -> None:
@@ -46,9 +53,17 @@ def test_empty_database_is_reported_with_the_command_that_fixes_it(tmp_path: obj
 def test_registering_twice_refreshes_one_row(db_engine: Engine) -> None:
     doc = register(db_engine)
     documents.mark_failed(db_engine, doc, "ocr", "boom")
-    documents.register_document(db_engine, documents.Registration(
-        document_uuid=doc, file_name="a.pdf", source_uri="/x/a.pdf", workflow_id="w",
-        run_id="r2", ocr_engine="textract"))
+    documents.register_document(
+        db_engine,
+        documents.Registration(
+            document_uuid=doc,
+            file_name="a.pdf",
+            source_uri="/x/a.pdf",
+            workflow_id="w",
+            run_id="r2",
+            ocr_engine="textract",
+        ),
+    )
 
     with db_engine.connect() as conn:
         count = conn.execute(select(func.count()).where(SourceDocument.document_uuid == doc))
@@ -56,13 +71,19 @@ def test_registering_twice_refreshes_one_row(db_engine: Engine) -> None:
     row = documents.get_document(db_engine, doc)
     assert row is not None
     assert (row.status, row.error_message, row.run_id, row.attempts) == (
-        "processing", None, "r2", 1)
+        "processing",
+        None,
+        "r2",
+        1,
+    )
 
 
 def test_failure_keeps_error_and_textract_job(db_engine: Engine) -> None:
     doc = register(db_engine, textract_job_id="job-9", textract_job_status="FAILED")
 
-    documents.mark_failed(db_engine, doc, "ocr", "Textract job job-9 FAILED: bad", textract_error=True)
+    documents.mark_failed(
+        db_engine, doc, "ocr", "Textract job job-9 FAILED: bad", textract_error=True
+    )
 
     row = documents.find_document(db_engine, f"document-{doc}")
     assert row is not None
@@ -83,8 +104,18 @@ def test_pages_round_trip_and_rewriting_fewer_pages_drops_the_rest(db_engine: En
 
 def test_rows_rewritten_by_a_retried_activity_are_not_duplicated(db_engine: Engine) -> None:
     doc = register(db_engine)
-    rows = [{"document_uuid": doc, "chunk_index": i, "text": f"t{i}", "char_start": i,
-             "char_end": i + 1, "page_start": 1, "page_end": 1} for i in range(700)]
+    rows = [
+        {
+            "document_uuid": doc,
+            "chunk_index": i,
+            "text": f"t{i}",
+            "char_start": i,
+            "char_end": i + 1,
+            "page_start": 1,
+            "page_end": 1,
+        }
+        for i in range(700)
+    ]
     for _ in range(2):
         with db_engine.begin() as conn:
             replace_document_rows(conn, DocumentChunk, doc, rows)
@@ -129,9 +160,17 @@ def test_staged_textract_pages_keep_their_order_and_cursor(db_engine: Engine) ->
     documents.stage_result_page(db_engine, doc, job, 1, "tok-1", [{"Id": "a"}])
 
     assert documents.staged_result_pages(db_engine, job) == [
-        (1, "tok-1", [{"Id": "a"}]), (2, None, [{"Id": "b"}])]
+        (1, "tok-1", [{"Id": "a"}]),
+        (2, None, [{"Id": "b"}]),
+    ]
     documents.clear_staged_results(db_engine, job)
     assert documents.staged_result_pages(db_engine, job) == []
     with db_engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(DocumentPage)
-                            .where(DocumentPage.document_uuid == doc)).scalar() == 0
+        assert (
+            conn.execute(
+                select(func.count())
+                .select_from(DocumentPage)
+                .where(DocumentPage.document_uuid == doc)
+            ).scalar()
+            == 0
+        )

@@ -50,7 +50,11 @@ def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("TEXTRACT_ASYNC_POLLING_INTERVAL_SECONDS", "soon", "TEXTRACT_ASYNC_POLLING_INTERVAL_SECONDS"),
+        (
+            "TEXTRACT_ASYNC_POLLING_INTERVAL_SECONDS",
+            "soon",
+            "TEXTRACT_ASYNC_POLLING_INTERVAL_SECONDS",
+        ),
         ("TEXTRACT_ASYNC_MAX_POLLING_TIME_SECONDS", "0", "TEXTRACT_ASYNC_MAX_POLLING_TIME_SECONDS"),
         ("OCR_ENGINE", "magic", "OCR_ENGINE"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),

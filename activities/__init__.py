@@ -1,0 +1,1 @@
+"""Thin side-effecting wrappers, one module per stage, each calling into ``lexflow``."""

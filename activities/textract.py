@@ -1,0 +1,191 @@
+"""Stage 2 (Textract): start the job, check it, fetch every result page; synchronous fallback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio import activity
+
+from activities._errors import translate_errors
+from lexflow import cache
+from lexflow.contracts import (
+    DocumentRef,
+    OcrSummary,
+    StartTextractInput,
+    TextractJobRef,
+    TextractJobState,
+)
+from lexflow.db import documents
+from lexflow.ocr.s3 import S3Location
+from lexflow.ocr.sync_pages import detect_pages_sync
+from lexflow.ocr.textract_parse import blocks_to_pages
+from lexflow.ocr.types import OcrDocument
+from lexflow.services import Services
+from lexflow.sources import local_copy
+
+
+class TextractActivities:
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    @activity.defn(name="start_textract_job")
+    @translate_errors
+    def start_textract_job(self, inp: StartTextractInput) -> TextractJobRef:
+        """Start (or find again) the document's asynchronous text-detection job."""
+        s, uuid = self._s, inp.document_uuid
+        existing = self._reusable_job(uuid, inp.attempt)
+        if existing:
+            activity.logger.info(
+                "reusing Textract job", extra={"document_uuid": uuid, "job_id": existing}
+            )
+            return TextractJobRef(document_uuid=uuid, job_id=existing)
+        manager = s.require_textract()
+        job_id = manager.start_job(S3Location(inp.s3_bucket, inp.s3_key), uuid, inp.attempt)
+        documents.update_document(
+            s.engine,
+            uuid,
+            stage="ocr",
+            textract_job_id=job_id,
+            textract_job_status="IN_PROGRESS",
+            textract_start_time=documents.utcnow(),
+            textract_end_time=None,
+            textract_error_message=None,
+            textract_attempt=inp.attempt,
+        )
+        s.cache.set_json(
+            cache.textract_status_key(job_id),
+            {"status": "IN_PROGRESS", "document_uuid": uuid},
+            cache.TEXTRACT_STATUS_TTL_S,
+        )
+        activity.logger.info(
+            "Textract job started", extra={"document_uuid": uuid, "job_id": job_id}
+        )
+        return TextractJobRef(document_uuid=uuid, job_id=job_id)
+
+    def _reusable_job(self, document_uuid: str, attempt: int) -> str | None:
+        """A job this attempt already started (the cache first, then the database).
+
+        The ClientRequestToken would make Textract hand back the same job anyway; looking first
+        saves the call and survives the token's idempotency window.
+        """
+        row = documents.get_document(self._s.engine, document_uuid)
+        if row is None or not row.textract_job_id or row.textract_attempt != attempt:
+            return None
+        cached = self._s.cache.get_json(cache.textract_status_key(row.textract_job_id))
+        status = (cached or {}).get("status") or row.textract_job_status
+        return None if status == "FAILED" else row.textract_job_id
+
+    @activity.defn(name="check_textract_job")
+    @translate_errors
+    def check_textract_job(self, ref: TextractJobRef) -> TextractJobState:
+        status = self._s.require_textract().get_status(ref.job_id)
+        fields: dict[str, Any] = {"textract_job_status": status.status}
+        if status.page_count is not None:
+            fields["textract_page_count"] = status.page_count
+        if status.status in ("SUCCEEDED", "PARTIAL_SUCCESS", "FAILED"):
+            fields["textract_end_time"] = documents.utcnow()
+        if status.status == "FAILED":
+            fields["textract_error_message"] = status.status_message or "Textract reported FAILED"
+        documents.update_document(self._s.engine, ref.document_uuid, **fields)
+        self._s.cache.set_json(
+            cache.textract_status_key(ref.job_id),
+            {"status": status.status, "document_uuid": ref.document_uuid},
+            cache.TEXTRACT_STATUS_TTL_S,
+        )
+        return TextractJobState(
+            job_id=ref.job_id,
+            status=status.status,
+            status_message=status.status_message,
+            page_count=status.page_count,
+            warnings=list(status.warnings),
+        )
+
+    @activity.defn(name="fetch_textract_results")
+    @translate_errors
+    def fetch_textract_results(self, ref: TextractJobRef) -> OcrSummary:
+        """Page through every NextToken, staging each page so a retry resumes at its cursor."""
+        s, manager = self._s, self._s.require_textract()
+        staged = documents.staged_result_pages(s.engine, ref.job_id)
+        seq, token = (staged[-1][0], staged[-1][1]) if staged else (0, None)
+        last = None
+        if not staged or token is not None:
+            for page in manager.iter_result_pages(ref.job_id, start_token=token):
+                seq += 1
+                documents.stage_result_page(
+                    s.engine, ref.document_uuid, ref.job_id, seq, page.next_token, page.blocks
+                )
+                activity.heartbeat(seq, page.next_token)
+                last = page
+        blocks = [
+            b
+            for _, _, page_blocks in documents.staged_result_pages(s.engine, ref.job_id)
+            for b in page_blocks
+        ]
+        ocr = OcrDocument(pages=blocks_to_pages(blocks))
+        if last is not None:
+            ocr.warnings = list(last.warnings)
+            ocr.status_message = last.status_message
+        summary = self._store(ref.document_uuid, ocr, engine="textract", job_id=ref.job_id)
+        documents.clear_staged_results(s.engine, ref.job_id)
+        return summary
+
+    @activity.defn(name="detect_text_sync")
+    @translate_errors
+    def detect_text_sync(self, ref: DocumentRef) -> OcrSummary:
+        """DetectDocumentText page by page: images, and PDFs when the async path is unusable."""
+        s = self._s
+        row = documents.get_document(s.engine, ref.document_uuid)
+        assert row is not None, "prepare registered the document"
+        start = documents.resume_page(
+            s.engine, ref.document_uuid, fresh=activity.info().attempt == 1
+        )
+        with local_copy(row.source_uri, s.s3) as path:
+            for page in detect_pages_sync(
+                s.require_textract(),
+                path,
+                row.media_type or "",
+                start_page=start,
+                max_bytes=s.settings.textract_sync_max_bytes,
+            ):
+                documents.save_page(s.engine, ref.document_uuid, page)
+                activity.heartbeat(page.number)
+        pages = documents.load_pages(s.engine, ref.document_uuid)
+        return self._store(ref.document_uuid, OcrDocument(pages=pages), engine="textract-sync")
+
+    def _store(
+        self, document_uuid: str, ocr: OcrDocument, *, engine: str, job_id: str | None = None
+    ) -> OcrSummary:
+        s = self._s
+        documents.save_pages(s.engine, document_uuid, ocr.pages)
+        fields: dict[str, Any] = {
+            "mean_confidence": ocr.mean_confidence,
+            "pages_ocr_sent": ocr.page_count,
+            "textract_page_count": ocr.page_count,
+            "ocr_engine": engine,
+        }
+        if ocr.warnings or ocr.status_message:
+            fields["textract_warnings"] = ocr.warnings
+            if ocr.status_message:
+                fields["textract_error_message"] = ocr.status_message
+        documents.mark_ocr_complete(s.engine, document_uuid, **fields)
+        summary = {
+            "engine": engine,
+            "job_id": job_id,
+            "page_count": ocr.page_count,
+            "line_count": ocr.line_count,
+            "mean_confidence": ocr.mean_confidence,
+        }
+        if job_id:
+            s.cache.set_json(
+                cache.textract_result_key(document_uuid), summary, cache.TEXTRACT_RESULT_TTL_S
+            )
+        s.cache.set_json(cache.doc_ocr_key(document_uuid), summary, cache.DOC_OCR_TTL_S)
+        return OcrSummary(
+            document_uuid=document_uuid,
+            engine=engine,
+            page_count=ocr.page_count,
+            line_count=ocr.line_count,
+            mean_confidence=ocr.mean_confidence,
+            pages_sent_to_ocr=ocr.page_count,
+            warnings=ocr.warnings,
+        )

@@ -1,0 +1,1 @@
+"""The ``lexflow`` command: database, export, status and retry for operators."""

@@ -1,0 +1,88 @@
+"""``lexflow`` entry point: parses the command line and dispatches to one module per command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+
+from lexflow.config import load_settings
+from lexflow.errors import LexflowError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lexflow", description="Operate the lexflow pipeline.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply migrations up to the latest")
+    db_sub.add_parser("current", help="print the schema revision and the code's")
+
+    export = sub.add_parser("export", help="print one document as JSON")
+    export.add_argument("document", help="document uuid or workflow id")
+
+    status = sub.add_parser("status", help="one document's full story")
+    status.add_argument("document", help="document uuid or workflow id")
+
+    retry = sub.add_parser("retry", help="send the retry signal to failed documents")
+    retry.add_argument("documents", nargs="*", help="document uuids or workflow ids")
+    retry.add_argument("--all-failed", action="store_true", help="every failed document")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "db": _db,
+        "export": _export,
+        "status": _status,
+        "retry": _retry,
+    }
+    try:
+        code = handlers[args.command](args)
+    except LexflowError as exc:
+        print(f"lexflow {args.command}: {exc}", file=sys.stderr)
+        code = 2
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # sdk-python#300: after Temporal was used the interpreter's teardown can abort; skip it.
+    os._exit(code)
+
+
+def _db(args: argparse.Namespace) -> int:
+    from lexflow.db.engine import make_engine
+    from lexflow.db.migrate import current_revision, head_revision, upgrade
+
+    engine = make_engine(load_settings().effective_database_url)
+    if args.db_command == "upgrade":
+        upgrade(engine)
+        print(f"schema at revision {current_revision(engine)}")
+    else:
+        print(f"database: {current_revision(engine) or 'empty'}; code: {head_revision()}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    import json
+
+    from lexflow.db.engine import make_engine
+    from lexflow.db.export import export_document
+
+    engine = make_engine(load_settings().effective_database_url)
+    print(json.dumps(export_document(engine, args.document), indent=2, default=str))
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from lexflow.cli.status import show_status
+
+    return asyncio.run(show_status(load_settings(), args.document))
+
+
+def _retry(args: argparse.Namespace) -> int:
+    from lexflow.cli.retry import retry_documents
+
+    return asyncio.run(retry_documents(load_settings(), args.documents, args.all_failed))

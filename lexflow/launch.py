@@ -1,0 +1,206 @@
+"""Launching document workflows and waiting for their outcome (used by starter.py and the CLI)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
+
+from lexflow.config import Settings
+from lexflow.contracts import DocumentInput, DocumentResult, DocumentState, DocumentStatus
+from lexflow.sources import file_name_of, is_s3_uri
+from lexflow.temporal import document_uuid_for, pipeline_options, workflow_id_for
+
+
+@dataclass
+class Launched:
+    document_uuid: str
+    workflow_id: str
+    file_name: str
+    source_uri: str
+    already_running: bool = False
+
+
+@dataclass
+class Outcome:
+    document_uuid: str
+    workflow_id: str
+    file_name: str
+    status: str
+    error: str | None = None
+    stage: str | None = None
+    ocr_engine: str | None = None
+    pages: int = 0
+    chunks: int = 0
+    entities: int = 0
+    relationships: int = 0
+    seconds: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "document_uuid": self.document_uuid,
+            "workflow_id": self.workflow_id,
+            "file_name": self.file_name,
+            "status": self.status,
+            "error": self.error,
+            "stage": self.stage,
+            "ocr_engine": self.ocr_engine,
+            "pages": self.pages,
+            "chunks": self.chunks,
+            "entities": self.entities,
+            "relationships": self.relationships,
+            "seconds": None if self.seconds is None else round(self.seconds, 3),
+        }
+
+
+def expand_sources(args: Iterable[str], s3: Any | None = None) -> list[str]:
+    """Files as given, directories walked (hidden entries skipped), ``s3://b/prefix/`` listed.
+
+    A path that does not exist is kept, so its document fails with a clear reason instead of
+    vanishing from the run.
+    """
+    sources: list[str] = []
+    for arg in args:
+        if is_s3_uri(arg):
+            sources.extend(_expand_s3(arg, s3))
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            sources.extend(
+                str(p)
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            sources.append(str(path))
+    return sources
+
+
+def _expand_s3(uri: str, s3: Any | None) -> list[str]:
+    if not uri.endswith("/") or s3 is None:
+        return [uri]
+    bucket, _, prefix = uri.removeprefix("s3://").partition("/")
+    keys: list[str] = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        keys.extend(o["Key"] for o in page.get("Contents", []) if not o["Key"].endswith("/"))
+    return [f"s3://{bucket}/{k}" for k in sorted(keys)]
+
+
+async def launch(client: Client, settings: Settings, sources: Iterable[str]) -> list[Launched]:
+    """Start one workflow per source; a document whose workflow is running is not started twice."""
+    options = pipeline_options(settings)
+    launched: list[Launched] = []
+    for source in sources:
+        uri = source if is_s3_uri(source) else str(Path(source).resolve())
+        uuid = document_uuid_for(uri)
+        wid = workflow_id_for(uuid)
+        item = Launched(uuid, wid, file_name_of(uri), uri)
+        try:
+            await client.start_workflow(
+                "DocumentWorkflow",
+                DocumentInput(
+                    document_uuid=uuid, source_uri=uri, file_name=item.file_name, options=options
+                ),
+                id=wid,
+                task_queue=settings.temporal_task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+                static_summary=f"{item.file_name}",
+            )
+        except WorkflowAlreadyStartedError:
+            item.already_running = True
+        launched.append(item)
+    return launched
+
+
+ProgressCallback = Callable[[Launched, DocumentStatus], None]
+
+
+async def wait_for(
+    client: Client,
+    launched: list[Launched],
+    *,
+    on_progress: ProgressCallback | None = None,
+    poll_seconds: float = 1.0,
+) -> list[Outcome]:
+    """Wait until each document completed or failed (a failed one waiting for retry counts)."""
+    outcomes: dict[str, Outcome] = {}
+    while len(outcomes) < len(launched):
+        for item in launched:
+            if item.workflow_id in outcomes:
+                continue
+            outcome = await _check(
+                client.get_workflow_handle(item.workflow_id, result_type=DocumentResult),
+                item,
+                on_progress,
+            )
+            if outcome is not None:
+                outcomes[item.workflow_id] = outcome
+        if len(outcomes) < len(launched):
+            await asyncio.sleep(poll_seconds)
+    return [outcomes[i.workflow_id] for i in launched]
+
+
+async def _check(
+    handle: WorkflowHandle[Any, Any], item: Launched, on_progress: ProgressCallback | None
+) -> Outcome | None:
+    desc = await handle.describe()
+    seconds = None
+    if desc.close_time and desc.start_time:
+        seconds = (desc.close_time - desc.start_time).total_seconds()
+    if desc.status == WorkflowExecutionStatus.COMPLETED:
+        result: DocumentResult = await handle.result()
+        return Outcome(
+            item.document_uuid,
+            item.workflow_id,
+            item.file_name,
+            status=result.status.value,
+            error=result.error,
+            stage="finalize",
+            ocr_engine=result.ocr_engine,
+            pages=result.pages,
+            chunks=result.chunks,
+            entities=result.entities,
+            relationships=result.relationships,
+            seconds=seconds,
+        )
+    if desc.status != WorkflowExecutionStatus.RUNNING:
+        error = f"workflow {desc.status.name.lower() if desc.status else 'closed'}"
+        try:
+            await handle.result()
+        except WorkflowFailureError as exc:
+            error = str(exc.cause.message if hasattr(exc.cause, "message") else exc.cause)
+        return Outcome(
+            item.document_uuid, item.workflow_id, item.file_name, "failed", error, seconds=seconds
+        )
+    try:
+        status: DocumentStatus = await handle.query("status", result_type=DocumentStatus)
+    except RPCError:
+        return None  # not picked up by a worker yet: its first workflow task has not run
+    if on_progress is not None:
+        on_progress(item, status)
+    if status.state is not DocumentState.FAILED:
+        return None
+    return Outcome(
+        item.document_uuid,
+        item.workflow_id,
+        item.file_name,
+        status="failed",
+        error=status.error,
+        stage=status.stage.value,
+        ocr_engine=status.ocr_engine,
+        pages=status.pages,
+        chunks=status.chunks,
+        entities=status.entities,
+        relationships=status.relationships,
+        seconds=(status.stage_started_at - status.started_at).total_seconds(),
+    )

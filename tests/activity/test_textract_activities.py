@@ -1,0 +1,299 @@
+"""Textract activities against moto (S3, Textract) with the real database and Redis."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from PIL import Image, ImageDraw
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
+
+from activities.textract import TextractActivities
+from lexflow import cache
+from lexflow.aws import make_s3_client, make_textract_client
+from lexflow.contracts import DocumentRef, StartTextractInput, TextractJobRef
+from lexflow.db import documents
+from lexflow.errors import TransientError
+from lexflow.ocr.textract import TextractJobManager
+from lexflow.services import Services
+from tests.activity.textract_fakes import (
+    DETECT,
+    GET,
+    START,
+    FakeTextract,
+    text_blocks,
+    textract_behaviour,
+)
+
+BUCKET = "lexflow-activity-tests"
+SESSION = boto3.session.Session()
+PAGES = [
+    [
+        "UNITED STATES DISTRICT COURT",
+        "ACME CORPORATION, Plaintiff,",
+        "v.",
+        "JOHN SMITH, Defendant.",
+    ],
+    ["Case No. 1:23-cv-04567", "Dated: January 5, 2023"],
+    ["Respectfully submitted,", "/s/ Jane Doe"],
+]
+
+
+@dataclass
+class Aws:
+    services: Services
+    fake: FakeTextract
+    document_uuid: str
+    key: str
+
+    def start_input(self, attempt: int = 1) -> StartTextractInput:
+        return StartTextractInput(
+            document_uuid=self.document_uuid, s3_bucket=BUCKET, s3_key=self.key, attempt=attempt
+        )
+
+    def row(self) -> Any:
+        row = documents.get_document(self.services.engine, self.document_uuid)
+        assert row is not None
+        return row
+
+
+@pytest.fixture
+def aws(services: Services) -> Iterator[Aws]:
+    doc = str(uuid.uuid4())
+    key = f"lexflow/{doc}/complaint.pdf"
+    with (
+        mock_aws(),
+        textract_behaviour(in_progress_calls=1, page_size=4, blocks=text_blocks(PAGES)) as fake,
+    ):
+        s3 = make_s3_client(services.settings, SESSION)
+        s3.create_bucket(Bucket=BUCKET)
+        s3.put_object(Bucket=BUCKET, Key=key, Body=b"%PDF-1.7\n%%EOF\n")
+        wired = dataclasses.replace(
+            services,
+            s3=s3,
+            textract=TextractJobManager(make_textract_client(services.settings, SESSION), s3),
+        )
+        documents.register_document(
+            services.engine,
+            documents.Registration(
+                document_uuid=doc,
+                file_name="complaint.pdf",
+                source_uri=f"s3://{BUCKET}/{key}",
+                workflow_id=f"document-{doc}",
+                run_id="run",
+                ocr_engine="textract",
+                sha256="ab" * 32,
+                page_count=3,
+                media_type="application/pdf",
+            ),
+        )
+        yield Aws(wired, fake, doc, key)
+
+
+def run(fn: Any, *args: Any, attempt: int = 1) -> Any:
+    env = ActivityEnvironment()
+    env.info = dataclasses.replace(env.info, attempt=attempt)
+    return env.run(fn, *args)
+
+
+def test_start_records_the_job_and_a_second_start_reuses_it(aws: Aws) -> None:
+    acts = TextractActivities(aws.services)
+
+    first = run(acts.start_textract_job, aws.start_input())
+    again = run(acts.start_textract_job, aws.start_input())
+
+    assert first == again
+    assert len(aws.fake.calls_to(START)) == 1
+    assert aws.fake.jobs[first.job_id].tag == aws.document_uuid
+    row = aws.row()
+    assert (row.textract_job_id, row.textract_job_status) == (first.job_id, "IN_PROGRESS")
+    assert row.textract_start_time is not None
+    cached = aws.services.cache.get_json(cache.textract_status_key(first.job_id))
+    assert cached in (None, {"status": "IN_PROGRESS", "document_uuid": aws.document_uuid})
+
+
+def test_a_new_attempt_after_a_failed_job_starts_a_new_job(aws: Aws) -> None:
+    acts = TextractActivities(aws.services)
+    first = run(acts.start_textract_job, aws.start_input())
+    documents.update_document(aws.services.engine, aws.document_uuid, textract_job_status="FAILED")
+
+    second = run(acts.start_textract_job, aws.start_input(attempt=2))
+
+    assert second.job_id != first.job_id
+    assert aws.row().textract_attempt == 2
+
+
+def test_check_reports_in_progress_then_succeeded_and_records_it(aws: Aws) -> None:
+    acts = TextractActivities(aws.services)
+    job = run(acts.start_textract_job, aws.start_input())
+
+    states = [run(acts.check_textract_job, job).status for _ in range(2)]
+
+    assert states == ["IN_PROGRESS", "SUCCEEDED"]
+    row = aws.row()
+    assert row.textract_job_status == "SUCCEEDED"
+    assert row.textract_end_time is not None
+    assert row.textract_page_count == 3
+
+
+def test_fetch_reads_every_page_in_order_and_stores_pages(aws: Aws) -> None:
+    acts = TextractActivities(aws.services)
+    job = run(acts.start_textract_job, aws.start_input())
+    run(acts.check_textract_job, job)
+
+    summary = run(acts.fetch_textract_results, job)
+
+    gets = aws.fake.calls_to(GET)[1:]
+    assert len(gets) > 3  # several NextToken pages of 4 blocks
+    assert gets[0].params.get("NextToken") is None
+    assert all(g.params.get("NextToken") for g in gets[1:])
+    pages = documents.load_pages(aws.services.engine, aws.document_uuid)
+    assert [p.text.split("\n") for p in pages] == PAGES
+    assert (summary.page_count, summary.line_count) == (3, 8)
+    assert documents.staged_result_pages(aws.services.engine, job.job_id) == []
+    row = aws.row()
+    assert row.ocr_sha256 == row.sha256
+    assert row.mean_confidence == pytest.approx(99.0)
+
+
+def test_fetch_interrupted_midway_resumes_from_its_cursor(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    acts = TextractActivities(aws.services)
+    job = run(acts.start_textract_job, aws.start_input())
+    run(acts.check_textract_job, job)
+    manager = aws.services.require_textract()
+    real_fetch, fetched = manager.fetch_results, []
+
+    def dies_on_third_page(job_id: str, next_token: str | None, *args: Any) -> Any:
+        if len(fetched) == 2:
+            raise TransientError("connection reset (simulated worker crash)")
+        fetched.append(next_token)
+        return real_fetch(job_id, next_token, *args)
+
+    monkeypatch.setattr(manager, "fetch_results", dies_on_third_page)
+    with pytest.raises(ApplicationError) as crashed:
+        run(acts.fetch_textract_results, job)
+    assert crashed.value.non_retryable is False
+    staged = documents.staged_result_pages(aws.services.engine, job.job_id)
+    assert [seq for seq, _, _ in staged] == [1, 2]
+    monkeypatch.setattr(manager, "fetch_results", real_fetch)
+    calls_before = len(aws.fake.calls_to(GET))
+
+    run(acts.fetch_textract_results, job, attempt=2)
+
+    resumed = aws.fake.calls_to(GET)[calls_before:]
+    assert resumed[0].params.get("NextToken") == staged[-1][1]
+    pages = documents.load_pages(aws.services.engine, aws.document_uuid)
+    assert [p.text.split("\n") for p in pages] == PAGES
+
+
+def test_partial_success_keeps_pages_warnings_and_message(aws: Aws) -> None:
+    aws.fake.behave_for(
+        aws.key,
+        final_status="PARTIAL_SUCCESS",
+        status_message="Some pages could not be processed",
+        warnings=[{"ErrorCode": "UNSUPPORTED_PAGE_SIZE", "Pages": [2]}],
+    )
+    acts = TextractActivities(aws.services)
+    job = run(acts.start_textract_job, aws.start_input())
+    run(acts.check_textract_job, job)
+
+    state = run(acts.check_textract_job, job)
+    summary = run(acts.fetch_textract_results, job)
+
+    assert state.status == "PARTIAL_SUCCESS"
+    assert summary.warnings == ["UNSUPPORTED_PAGE_SIZE on pages 2"]
+    row = aws.row()
+    assert row.textract_warnings == ["UNSUPPORTED_PAGE_SIZE on pages 2"]
+    assert row.textract_error_message == "Some pages could not be processed"
+
+
+def test_failed_job_is_recorded_with_textracts_message(aws: Aws) -> None:
+    aws.fake.behave_for(
+        aws.key, final_status="FAILED", status_message="Request has invalid Document"
+    )
+    acts = TextractActivities(aws.services)
+    job = run(acts.start_textract_job, aws.start_input())
+
+    states = [run(acts.check_textract_job, job) for _ in range(2)]
+
+    assert states[-1].status == "FAILED"
+    assert states[-1].status_message == "Request has invalid Document"
+    assert aws.row().textract_error_message == "Request has invalid Document"
+
+
+def test_throttled_start_is_retryable(aws: Aws) -> None:
+    # More failures than botocore's own retries absorb, so the throttle reaches lexflow.
+    aws.fake.fail_next(START, "ThrottlingException", times=10)
+
+    with pytest.raises(ApplicationError) as throttled:
+        run(TextractActivities(aws.services).start_textract_job, aws.start_input())
+
+    assert (throttled.value.type, throttled.value.non_retryable) == ("Throttled", False)
+
+
+def test_unsupported_document_at_start_is_not_retryable(aws: Aws) -> None:
+    aws.fake.fail_next(START, "UnsupportedDocumentException", times=1)
+
+    with pytest.raises(ApplicationError) as unsupported:
+        run(TextractActivities(aws.services).start_textract_job, aws.start_input())
+
+    assert (unsupported.value.type, unsupported.value.non_retryable) == (
+        "UnsupportedDocument",
+        True,
+    )
+
+
+def test_unknown_job_id_is_not_retried(aws: Aws) -> None:
+    acts = TextractActivities(aws.services)
+
+    with pytest.raises(ApplicationError) as err:
+        run(
+            acts.check_textract_job,
+            TextractJobRef(document_uuid=aws.document_uuid, job_id="f" * 64),
+        )
+
+    assert (err.value.type, err.value.non_retryable) == ("TextractInvalidJob", True)
+
+
+def test_synchronous_detection_reads_an_image_page(aws: Aws, tmp_path: Any) -> None:
+    image = Image.new("L", (800, 300), 255)
+    ImageDraw.Draw(image).text((20, 20), "EXHIBIT A", fill=0)
+    png = tmp_path / "exhibit.png"
+    image.save(png)
+    aws.fake.sync_blocks = text_blocks([["EXHIBIT A", "Purchase price: $1,250,000.00"]])  # type: ignore[attr-defined]
+    documents.update_document(
+        aws.services.engine,
+        aws.document_uuid,
+        source_uri=str(png),
+        media_type="image/png",
+        page_count=1,
+    )
+
+    summary = run(
+        TextractActivities(aws.services).detect_text_sync,
+        DocumentRef(document_uuid=aws.document_uuid),
+    )
+
+    assert summary.engine == "textract-sync"
+    sent = aws.fake.calls_to(DETECT)[0].params["Document"]["Bytes"]
+    assert Image.open(io.BytesIO(base64_or_bytes(sent))).size == (800, 300)
+    pages = documents.load_pages(aws.services.engine, aws.document_uuid)
+    assert [(p.number, p.source, p.text) for p in pages] == [
+        (1, "textract-sync", "EXHIBIT A\nPurchase price: $1,250,000.00")
+    ]
+
+
+def base64_or_bytes(value: Any) -> bytes:
+    import base64
+
+    return value if isinstance(value, bytes) else base64.b64decode(value)

@@ -1,0 +1,261 @@
+"""End to end: starter.py → `temporal` dev server → a real worker → moto S3/Textract,
+PostgreSQL (or SQLite) and Redis, checking the rows written in every table."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+from sqlalchemy import Engine, func, select
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from lexflow import cache
+from lexflow.config import Settings
+from lexflow.db.models import (
+    CanonicalEntity,
+    DocumentChunk,
+    DocumentPage,
+    EntityMention,
+    Relationship,
+    SourceDocument,
+)
+from lexflow.launch import launch
+from lexflow.services import build_services
+from lexflow.temporal import build_worker, document_uuid_for
+from tests import docgen
+from tests.activity.textract_fakes import START, FakeTextract, text_blocks, textract_behaviour
+from tests.conftest import _temporal_binary
+
+ROOT = Path(__file__).resolve().parents[2]
+BUCKET = "lexflow-e2e"
+# What the fake Textract "reads" from the uploaded complaint: two pages of the caption.
+PAGES = [
+    list(docgen.CAPTION[:12]),
+    [
+        *docgen.CAPTION[12:],
+        "Dated: January 5, 2023",
+        "Respectfully submitted,",
+        "/s/ Jane Doe",
+        "Counsel for Plaintiff Acme Corporation",
+    ],
+]
+
+
+@pytest.fixture(scope="module")
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        data_converter=pydantic_data_converter, dev_server_existing_path=_temporal_binary()
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=BUCKET)
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture
+def fake_textract() -> Iterator[FakeTextract]:
+    with textract_behaviour(in_progress_calls=2, page_size=7, blocks=text_blocks(PAGES)) as fake:
+        yield fake
+
+
+@pytest.fixture
+def e2e_settings(
+    tmp_path: Path,
+    database_url: str,
+    db_engine: Engine,  # migrated
+    redis_url: str | None,
+    moto_endpoint: str,
+    task_queue: str,
+) -> Settings:
+    return Settings(
+        lexflow_state_dir=tmp_path / "state",
+        database_url=database_url,
+        redis_url=redis_url,
+        ocr_engine="textract",  # type: ignore[arg-type]
+        s3_bucket=BUCKET,
+        aws_endpoint_url=moto_endpoint,
+        aws_region="us-east-1",
+        temporal_task_queue=task_queue,
+        textract_async_initial_delay_seconds=1,
+        textract_async_polling_interval_seconds=1,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+def env_for(settings: Settings, address: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTRACT_", "TEMPORAL_"))}
+    env.update(
+        {
+            "TEMPORAL_ADDRESS": address,
+            "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
+            "DATABASE_URL": settings.effective_database_url,
+            "OCR_ENGINE": "textract",
+            "S3_BUCKET": BUCKET,
+            "AWS_ENDPOINT_URL": settings.aws_endpoint_url or "",
+            "AWS_REGION": "us-east-1",
+            "TEXTRACT_ASYNC_INITIAL_DELAY_SECONDS": "1",
+            "TEXTRACT_ASYNC_POLLING_INTERVAL_SECONDS": "1",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+async def run_starter(settings: Settings, address: str, *args: str) -> tuple[int, Any, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "starter.py"),
+        *args,
+        "--wait",
+        "--json",
+        cwd=str(ROOT),
+        env=env_for(settings, address),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=90)
+    assert proc.returncode is not None
+    return proc.returncode, json.loads(out or b"null"), err.decode()
+
+
+def count(engine: Engine, model: Any, document_uuid: str) -> int:
+    with engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(func.count()).select_from(model).where(model.document_uuid == document_uuid)
+            ).scalar_one()
+        )
+
+
+async def test_documents_flow_through_every_stage_into_every_table(
+    dev_server: WorkflowEnvironment,
+    e2e_settings: Settings,
+    fake_textract: FakeTextract,
+    tmp_path: Path,
+) -> None:
+    complaint = docgen.born_digital_pdf(tmp_path / "complaint.pdf", [PAGES[0], PAGES[1]])
+    empty = docgen.empty_file(tmp_path / "empty.pdf")
+    services = build_services(e2e_settings)
+    address = dev_server.client.service_client.config.target_host
+
+    async with build_worker(dev_server.client, services):
+        code, outcome, stderr = await run_starter(e2e_settings, address, str(complaint), str(empty))
+
+    assert code == 1 and outcome, stderr  # one document failed
+    by_name = {o["file_name"]: o for o in outcome}
+    done, bad = by_name["complaint.pdf"], by_name["empty.pdf"]
+    assert done["status"] == "completed", done
+    assert (done["pages"], done["ocr_engine"]) == (2, "textract")
+    assert done["chunks"] >= 1 and done["entities"] >= 4 and done["relationships"] >= 4
+    assert bad["status"] == "failed"
+    assert "empty" in bad["error"]
+
+    engine, uuid = services.engine, done["document_uuid"]
+    assert uuid == document_uuid_for(str(complaint))
+    with engine.connect() as conn:
+        row = (
+            conn.execute(select(SourceDocument).where(SourceDocument.document_uuid == uuid))
+            .mappings()
+            .one()
+        )
+        types = set(
+            conn.execute(
+                select(EntityMention.entity_type).where(EntityMention.document_uuid == uuid)
+            ).scalars()
+        )
+        rel_types = set(
+            conn.execute(
+                select(Relationship.relationship_type).where(Relationship.document_uuid == uuid)
+            ).scalars()
+        )
+    assert (row["status"], row["stage"], row["error_message"]) == ("completed", "finalize", None)
+    assert row["textract_job_id"] in fake_textract.jobs
+    assert fake_textract.jobs[row["textract_job_id"]].tag == uuid
+    assert (row["textract_job_status"], row["textract_page_count"]) == ("SUCCEEDED", 2)
+    assert row["textract_start_time"] <= row["textract_end_time"]
+    assert (row["s3_bucket"], row["s3_key"]) == (BUCKET, f"lexflow/{uuid}/complaint.pdf")
+    assert count(engine, DocumentPage, uuid) == 2
+    assert count(engine, DocumentChunk, uuid) == done["chunks"] == row["chunk_count"]
+    assert count(engine, CanonicalEntity, uuid) == done["entities"]
+    assert count(engine, EntityMention, uuid) >= done["entities"]
+    assert count(engine, Relationship, uuid) == done["relationships"]
+    assert {"ORGANIZATION", "PERSON", "COURT", "CASE_NUMBER", "MONEY", "DATE"} <= types
+    assert {"CONTAINS", "MENTIONS", "OPPOSING_PARTY"} <= rel_types
+
+    failed_row = (
+        services.engine.connect()
+        .execute(
+            select(
+                SourceDocument.status, SourceDocument.error_stage, SourceDocument.error_message
+            ).where(SourceDocument.document_uuid == bad["document_uuid"])
+        )
+        .one()
+    )
+    assert failed_row[:2] == ("failed", "prepare")
+    assert "empty" in failed_row[2]
+
+    if e2e_settings.redis_url:
+        assert services.cache.get_json(cache.doc_state_key(uuid))["status"] == "completed"  # type: ignore[index]
+        assert services.cache.get_json(cache.textract_status_key(row["textract_job_id"])) == {
+            "status": "SUCCEEDED",
+            "document_uuid": uuid,
+        }
+        assert services.cache.get_json(cache.textract_result_key(uuid))["page_count"] == 2  # type: ignore[index]
+        assert services.cache.get_json(cache.doc_ocr_key(uuid))["engine"] == "textract"  # type: ignore[index]
+
+
+async def test_launching_a_finished_document_again_reuses_its_ocr(
+    dev_server: WorkflowEnvironment,
+    e2e_settings: Settings,
+    fake_textract: FakeTextract,
+    tmp_path: Path,
+) -> None:
+    # Two pages (as the fake Textract reads), in another order than the complaint: new content.
+    contract = docgen.born_digital_pdf(tmp_path / "contract.pdf", [PAGES[1], PAGES[0]])
+    services = build_services(e2e_settings)
+    address = dev_server.client.service_client.config.target_host
+
+    async with build_worker(dev_server.client, services):
+        first = await run_starter(e2e_settings, address, str(contract))
+        second = await run_starter(e2e_settings, address, str(contract))
+
+    assert first[0] == second[0] == 0, (first[2], second[2])
+    assert first[1][0]["ocr_engine"] == "textract"
+    assert second[1][0]["ocr_engine"] == "cache"
+    assert second[1][0]["chunks"] == first[1][0]["chunks"]
+    assert len(fake_textract.calls_to(START)) == 1
+
+
+async def test_a_second_start_of_a_running_document_is_refused(
+    dev_server: WorkflowEnvironment, e2e_settings: Settings, tmp_path: Path
+) -> None:
+    # No worker polls this task queue: the first run stays open, as a long Textract wait would.
+    settings = e2e_settings.model_copy(update={"temporal_task_queue": "nobody-polls-this"})
+    exhibit = docgen.born_digital_pdf(tmp_path / "exhibit.pdf", [PAGES[0]])
+
+    first = await launch(dev_server.client, settings, [str(exhibit)])
+    second = await launch(dev_server.client, settings, [str(exhibit)])
+
+    assert [first[0].already_running, second[0].already_running] == [False, True]
+    assert first[0].workflow_id == second[0].workflow_id == f"document-{first[0].document_uuid}"
+    handle = dev_server.client.get_workflow_handle(first[0].workflow_id)
+    assert len([e async for e in handle.fetch_history_events()]) > 0
+    await handle.terminate("test finished")

@@ -1,0 +1,326 @@
+"""DocumentWorkflow's orchestration, in the time-skipping test server with stand-in activities."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from lexflow.contracts import (
+    DocumentInput,
+    DocumentResult,
+    DocumentState,
+    DocumentStatus,
+    PipelineOptions,
+    Stage,
+    TextractCompletion,
+)
+from tests.workflow.fakes import FakePipeline
+from workflows.document import DocumentWorkflow
+
+OPTIONS = PipelineOptions(
+    ocr_engine="textract",
+    textract_async_initial_delay_seconds=5,
+    textract_async_polling_interval_seconds=5,
+    textract_async_max_polling_time_seconds=600,
+    retry_wait_seconds=7 * 24 * 3600,
+)
+
+
+async def start(
+    client: Client, task_queue: str, options: PipelineOptions = OPTIONS
+) -> WorkflowHandle[DocumentWorkflow, DocumentResult]:
+    doc = str(uuid.uuid4())
+    handle = await client.start_workflow(
+        DocumentWorkflow.run,
+        DocumentInput(
+            document_uuid=doc, source_uri=f"/docs/{doc}.pdf", file_name="doc.pdf", options=options
+        ),
+        id=f"document-{doc}",
+        task_queue=task_queue,
+    )
+    STARTED.append(handle)
+    return handle
+
+
+# Workflows left waiting (for a retry, on a timer) would hold the shared time-skipping server's
+# clock for every later test once their worker is gone, so each test's are terminated after it.
+STARTED: list[WorkflowHandle[DocumentWorkflow, DocumentResult]] = []
+
+
+async def terminate_started() -> None:
+    while STARTED:
+        handle = STARTED.pop()
+        with contextlib.suppress(RPCError):
+            await handle.terminate("test finished")
+
+
+@pytest.fixture
+async def worker(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline
+) -> AsyncIterator[Worker]:
+    async with Worker(
+        workflow_env.client,
+        task_queue=task_queue,
+        workflows=[DocumentWorkflow],
+        activities=fake.activities(),
+    ) as running:
+        yield running
+        await terminate_started()
+
+
+@pytest.fixture
+def fake() -> FakePipeline:
+    return FakePipeline()
+
+
+async def timer_durations(handle: WorkflowHandle[object, object]) -> list[timedelta]:
+    history = await handle.fetch_history()
+    return [
+        e.timer_started_event_attributes.start_to_fire_timeout.ToTimedelta()
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_TIMER_STARTED
+    ]
+
+
+async def query_until(
+    env: WorkflowEnvironment,
+    handle: WorkflowHandle[DocumentWorkflow, DocumentResult],
+    state: DocumentState,
+) -> DocumentStatus:
+    """Skip workflow time in small steps (timers fire) until the workflow reports ``state``."""
+    for _ in range(200):
+        status = await handle.query(DocumentWorkflow.status)
+        if status.state is state:
+            return status
+        await env.sleep(timedelta(seconds=2))
+    raise AssertionError(f"workflow never reached {state}: {status}")
+
+
+async def test_textract_document_runs_every_stage_after_the_job_succeeds(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.statuses = ["IN_PROGRESS", "IN_PROGRESS", "SUCCEEDED"]
+    handle = await start(workflow_env.client, task_queue)
+
+    result = await handle.result()
+
+    assert result == DocumentResult(
+        document_uuid=result.document_uuid,
+        status=DocumentState.COMPLETED,
+        ocr_engine="textract",
+        pages=3,
+        chunks=4,
+        entities=5,
+        relationships=12,
+    )
+    assert fake.calls == {
+        "prepare": 1,
+        "start": 1,
+        "check": 3,
+        "fetch": 1,
+        "chunk": 1,
+        "entities": 1,
+        "relationships": 1,
+    }
+    assert await timer_durations(handle) == [timedelta(seconds=5)] * 3
+    assert fake.finalized[0].chunk_count == 4
+
+
+async def test_polling_honours_initial_delay_interval_and_maximum_time_exactly(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.statuses = ["IN_PROGRESS"]
+    options = OPTIONS.model_copy(
+        update={
+            "textract_async_initial_delay_seconds": 10,
+            "textract_async_polling_interval_seconds": 7,
+            "textract_async_max_polling_time_seconds": 600,
+        }
+    )
+    handle = await start(workflow_env.client, task_queue, options)
+
+    await workflow_env.sleep(timedelta(seconds=700))
+    status = await query_until(workflow_env, handle, DocumentState.FAILED)
+
+    *polling, retry_wait = await timer_durations(handle)
+    # Checks after 10, 17, ..., 598 s of timers, then one last at exactly 600 s.
+    assert polling[0] == timedelta(seconds=10)
+    assert set(polling[1:-1]) == {timedelta(seconds=7)}
+    assert polling[-1] == timedelta(seconds=2)
+    assert sum(polling, timedelta()) == timedelta(seconds=600)
+    assert status.polls == len(polling) == 86
+    assert retry_wait == timedelta(days=7)
+    assert status.stage is Stage.OCR
+    assert status.error == "ocr: Textract job job-1 still IN_PROGRESS after 600 s of polling"
+    assert fake.failures_recorded[0].textract_job_id == "job-1"
+    assert fake.calls["fetch"] == 0
+
+
+async def test_history_of_a_document_polled_for_the_full_maximum_stays_small(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.statuses = ["IN_PROGRESS"] * 119 + ["SUCCEEDED"]
+    handle = await start(workflow_env.client, task_queue)  # 5 s delay, 5 s interval, 600 s max
+
+    result = await handle.result()
+
+    history = await handle.fetch_history()
+    assert result.status is DocumentState.COMPLETED
+    assert fake.calls["check"] == 120
+    assert len(history.events) < 2000
+
+
+async def test_completion_signal_ends_the_wait_without_waiting_for_the_timer(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    options = OPTIONS.model_copy(update={"textract_async_initial_delay_seconds": 3600})
+    handle = await start(workflow_env.client, task_queue, options)
+    for _ in range(100):
+        if (await handle.query(DocumentWorkflow.status)).textract_job_id:
+            break
+        await asyncio.sleep(0.05)
+
+    await handle.signal(
+        DocumentWorkflow.textract_completed, TextractCompletion(job_id="job-1", status="SUCCEEDED")
+    )
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    assert fake.calls["check"] == 1
+    history = await handle.fetch_history()
+    fired = [e for e in history.events if e.event_type == EventType.EVENT_TYPE_TIMER_FIRED]
+    assert fired == []
+
+
+async def test_retry_signal_resumes_at_the_failed_stage(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.failures = {"entities": 1}
+    handle = await start(workflow_env.client, task_queue)
+    failed = await query_until(workflow_env, handle, DocumentState.FAILED)
+    assert failed.stage is Stage.ENTITIES
+    assert failed.error == "entities: entities broke"
+    assert fake.failures_recorded[0].stage is Stage.ENTITIES
+
+    await handle.signal(DocumentWorkflow.retry)
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    assert fake.calls["prepare"] == fake.calls["start"] == fake.calls["fetch"] == 1
+    assert fake.calls["chunk"] == 1
+    assert fake.calls["entities"] == 2
+    assert (await handle.query(DocumentWorkflow.status)).attempts == 2
+
+
+async def test_retry_after_a_failed_textract_job_starts_a_new_job(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.statuses = ["FAILED", "SUCCEEDED"]
+    handle = await start(workflow_env.client, task_queue)
+    failed = await query_until(workflow_env, handle, DocumentState.FAILED)
+    assert failed.error == "ocr: Textract job job-1 FAILED: fake"
+
+    await handle.signal(DocumentWorkflow.retry)
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    assert [i.attempt for i in fake.start_inputs] == [1, 2]
+    assert (await handle.query(DocumentWorkflow.status)).textract_job_id == "job-2"
+
+
+async def test_retry_after_polling_timed_out_keeps_polling_the_same_job(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    options = OPTIONS.model_copy(update={"textract_async_max_polling_time_seconds": 10})
+    fake.statuses = ["IN_PROGRESS", "IN_PROGRESS", "SUCCEEDED"]
+    handle = await start(workflow_env.client, task_queue, options)
+    await workflow_env.sleep(timedelta(seconds=20))
+    await query_until(workflow_env, handle, DocumentState.FAILED)
+
+    await handle.signal(DocumentWorkflow.retry)
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    assert len(fake.start_inputs) == 1
+
+
+async def test_failed_document_without_a_retry_closes_after_the_wait(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.failures = {"prepare": 1}
+    handle = await start(
+        workflow_env.client, task_queue, OPTIONS.model_copy(update={"retry_wait_seconds": 3600})
+    )
+
+    with pytest.raises(WorkflowFailureError) as failure:
+        await handle.result()
+
+    cause = failure.value.cause
+    assert isinstance(cause, ApplicationError)
+    assert cause.type == "DocumentFailed"
+    assert cause.message == "prepare: prepare broke (no retry signal within 1:00:00)"
+
+
+async def test_start_that_keeps_failing_falls_back_to_synchronous_detection(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.start_error = ApplicationError("rate exceeded", type="Throttled")
+    options = OPTIONS.model_copy(update={"textract_start_max_attempts": 2})
+    handle = await start(workflow_env.client, task_queue, options)
+
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    assert result.ocr_engine == "textract-sync"
+    assert fake.calls["start"] == 2
+    assert fake.calls["sync"] == 1
+    assert fake.calls["check"] == 0
+
+
+async def test_bad_document_at_start_does_not_fall_back(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.start_error = ApplicationError(
+        "unsupported", type="UnsupportedDocument", non_retryable=True
+    )
+    handle = await start(workflow_env.client, task_queue)
+
+    status = await query_until(workflow_env, handle, DocumentState.FAILED)
+
+    assert status.error == "ocr: unsupported"
+    assert fake.calls["sync"] == 0
+
+
+async def test_images_use_synchronous_detection_and_local_engine_skips_textract(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.media_type, fake.page_count = "image/png", 1
+    png = await (await start(workflow_env.client, task_queue)).result()
+    fake.engine = "local"
+    local = await (await start(workflow_env.client, task_queue)).result()
+
+    assert png.ocr_engine == "textract-sync"
+    assert local.ocr_engine == "local"
+    assert fake.calls["start"] == 0
+
+
+async def test_content_already_ocred_skips_ocr(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.cached_ocr = True
+    result = await (await start(workflow_env.client, task_queue)).result()
+
+    assert result.status is DocumentState.COMPLETED
+    assert result.ocr_engine == "cache"
+    assert fake.calls["start"] == fake.calls["check"] == 0

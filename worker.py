@@ -1,0 +1,59 @@
+"""Run a lexflow worker: ``python worker.py`` (configuration from the environment)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+
+from lexflow.config import load_settings
+from lexflow.db.migrate import ensure_schema_current
+from lexflow.errors import LexflowError
+from lexflow.logs import configure_logging
+from lexflow.services import build_services
+from lexflow.temporal import build_worker, connect
+
+log = logging.getLogger("lexflow.worker")
+
+
+async def main() -> int:
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    services = build_services(settings)
+    ensure_schema_current(services.engine)
+    client = await connect(settings)
+    worker = build_worker(client, services)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    log.info(
+        "worker started",
+        extra={"task_queue": settings.temporal_task_queue, "address": settings.temporal_address},
+    )
+    async with worker:
+        await stop.wait()
+        # Leaving the block drains: running activities get graceful_shutdown_timeout to finish.
+        log.info("shutting down: finishing running activities")
+    log.info("worker stopped")
+    return 0
+
+
+def run() -> None:
+    try:
+        code = asyncio.run(main())
+    except LexflowError as exc:
+        print(f"lexflow worker: {exc}", file=sys.stderr)
+        code = 2
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # sdk-python#300: the SDK can abort during interpreter teardown; there is nothing left to do.
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    run()

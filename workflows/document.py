@@ -1,0 +1,382 @@
+"""DocumentWorkflow: one durable workflow per document, id ``document-<uuid>``.
+
+prepare → OCR (Textract asynchronous job polled on durable timers, or the synchronous fallback, or
+the local engine) → chunk → entities → relationships → finalize. A failed stage is recorded on the
+document and the workflow waits for a ``retry`` signal, then resumes at that stage.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError, FailureError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.bookkeeping import BookkeepingActivities
+    from activities.chunking import ChunkingActivities
+    from activities.entities import EntityActivities
+    from activities.local_ocr import LocalOcrActivities
+    from activities.prepare import PrepareActivities
+    from activities.relationships import RelationshipActivities
+    from activities.textract import TextractActivities
+    from lexflow.contracts import (
+        PIPELINE,
+        DocumentInput,
+        DocumentRef,
+        DocumentResult,
+        DocumentState,
+        DocumentStatus,
+        FailureRecord,
+        FinalizeInput,
+        OcrSummary,
+        PrepareInput,
+        PrepareResult,
+        Stage,
+        StartTextractInput,
+        TextractCompletion,
+        TextractJobRef,
+        TextractJobState,
+    )
+    from workflows import policy
+
+# Error types after which the asynchronous start is pointless and the synchronous path is too.
+_BAD_DOCUMENT_TYPES = frozenset(
+    {"BadDocument", "UnsupportedDocument", "DocumentTooLarge", "SourceNotFound", "RegionMismatch"}
+)
+
+
+class PollingTimedOut(ApplicationError):
+    pass
+
+
+@workflow.defn
+class DocumentWorkflow:
+    def __init__(self) -> None:
+        self._input: DocumentInput | None = None
+        self._state = DocumentState.PENDING
+        self._stage = Stage.PREPARE
+        self._started_at = workflow.now()
+        self._stage_started_at = self._started_at
+        self._stage_seconds: dict[str, float] = {}
+        self._prepared: PrepareResult | None = None
+        self._ocr: OcrSummary | None = None
+        self._job_id: str | None = None
+        self._job_status: str | None = None
+        self._job_failed = False
+        self._textract_attempt = 1
+        self._polls = 0
+        self._attempts = 1
+        self._chunks = 0
+        self._entities = 0
+        self._relationships = 0
+        self._error: str | None = None
+        self._retry_requested = False
+        self._completion: TextractCompletion | None = None
+
+    # --- signals and queries ----------------------------------------------------------------
+
+    @workflow.signal
+    def retry(self) -> None:
+        """Resume a failed document at the stage that failed (ignored unless failed)."""
+        if self._state is DocumentState.FAILED:
+            self._retry_requested = True
+
+    @workflow.signal
+    def textract_completed(self, completion: TextractCompletion) -> None:
+        """Textract finished the job (SNS/SQS notification): end the polling wait early."""
+        if completion.job_id == self._job_id:
+            self._completion = completion
+
+    @workflow.query
+    def status(self) -> DocumentStatus:
+        assert self._input is not None
+        return DocumentStatus(
+            document_uuid=self._input.document_uuid,
+            workflow_id=workflow.info().workflow_id,
+            file_name=self._input.file_name,
+            state=self._state,
+            stage=self._stage,
+            ocr_engine=self._prepared.ocr_engine if self._prepared else None,
+            textract_job_id=self._job_id,
+            textract_job_status=self._job_status,
+            started_at=self._started_at,
+            stage_started_at=self._stage_started_at,
+            stage_seconds=dict(self._stage_seconds),
+            polls=self._polls,
+            attempts=self._attempts,
+            pages=self._ocr.page_count if self._ocr else 0,
+            chunks=self._chunks,
+            entities=self._entities,
+            relationships=self._relationships,
+            error=self._error,
+        )
+
+    # --- the pipeline -------------------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, inp: DocumentInput) -> DocumentResult:
+        self._input = inp
+        self._state = DocumentState.PROCESSING
+        index = 0
+        while index < len(PIPELINE):
+            stage = PIPELINE[index]
+            self._enter(stage)
+            try:
+                await self._run_stage(stage)
+            except (ActivityError, ApplicationError) as err:
+                await self._fail_and_wait(stage, err)
+                continue
+            self._leave(stage)
+            index += 1
+        self._state = DocumentState.COMPLETED
+        return self._result()
+
+    async def _run_stage(self, stage: Stage) -> None:
+        ref = DocumentRef(document_uuid=self._uuid)
+        if stage is Stage.PREPARE:
+            await self._prepare()
+        elif stage is Stage.OCR:
+            await self._run_ocr()
+        elif stage is Stage.CHUNK:
+            counted = await workflow.execute_activity_method(
+                ChunkingActivities.chunk_document, ref, **policy.TEXT_STAGE.kwargs()
+            )
+            self._chunks = counted.count
+        elif stage is Stage.ENTITIES:
+            counted = await workflow.execute_activity_method(
+                EntityActivities.extract_entities, ref, **policy.TEXT_STAGE.kwargs()
+            )
+            self._entities = counted.secondary_count
+        elif stage is Stage.RELATIONSHIPS:
+            counted = await workflow.execute_activity_method(
+                RelationshipActivities.build_relationships, ref, **policy.TEXT_STAGE.kwargs()
+            )
+            self._relationships = counted.count
+        else:
+            await workflow.execute_activity_method(
+                BookkeepingActivities.finalize_document,
+                FinalizeInput(
+                    document_uuid=self._uuid,
+                    page_count=self._ocr.page_count if self._ocr else 0,
+                    chunk_count=self._chunks,
+                    entity_count=self._entities,
+                    relationship_count=self._relationships,
+                ),
+                **policy.BOOKKEEPING.kwargs(),
+            )
+
+    async def _prepare(self) -> None:
+        assert self._input is not None
+        info = workflow.info()
+        self._prepared = await workflow.execute_activity_method(
+            PrepareActivities.prepare_document,
+            PrepareInput(
+                document_uuid=self._uuid,
+                source_uri=self._input.source_uri,
+                file_name=self._input.file_name,
+                ocr_engine=self._input.options.ocr_engine,
+                workflow_id=info.workflow_id,
+                run_id=info.run_id,
+            ),
+            **policy.PREPARE.kwargs(),
+        )
+
+    # --- OCR ----------------------------------------------------------------------------------
+
+    async def _run_ocr(self) -> None:
+        prepared = self._prepared
+        assert prepared is not None and self._input is not None
+        ref = DocumentRef(document_uuid=self._uuid)
+        if prepared.cached_ocr:
+            self._ocr = OcrSummary(
+                document_uuid=self._uuid,
+                engine="cache",
+                page_count=prepared.page_count,
+                line_count=0,
+            )
+        elif prepared.ocr_engine != "textract":
+            self._ocr = await workflow.execute_activity_method(
+                LocalOcrActivities.run_local_ocr, ref, **policy.OCR_PAGES.kwargs()
+            )
+        elif self._use_async(prepared):
+            self._ocr = await self._textract_async(prepared)
+        else:
+            self._ocr = await self._textract_sync(ref)
+
+    def _use_async(self, prepared: PrepareResult) -> bool:
+        assert self._input is not None
+        if prepared.media_type == "application/pdf":
+            return self._input.options.textract_use_async_for_pdf
+        # DetectDocumentText reads one image; a multi-page TIFF needs the asynchronous API.
+        return prepared.media_type == "image/tiff" and prepared.page_count > 1
+
+    async def _textract_sync(self, ref: DocumentRef) -> OcrSummary:
+        return await workflow.execute_activity_method(
+            TextractActivities.detect_text_sync, ref, **policy.OCR_PAGES.kwargs()
+        )
+
+    async def _textract_async(self, prepared: PrepareResult) -> OcrSummary:
+        assert self._input is not None
+        options = self._input.options
+        if self._job_id is None or self._job_failed:
+            if self._job_failed:
+                self._textract_attempt += 1
+            try:
+                job = await workflow.execute_activity_method(
+                    TextractActivities.start_textract_job,
+                    StartTextractInput(
+                        document_uuid=self._uuid,
+                        s3_bucket=prepared.s3_bucket or "",
+                        s3_key=prepared.s3_key or "",
+                        attempt=self._textract_attempt,
+                    ),
+                    **policy.start_textract(options.textract_start_max_attempts).kwargs(),
+                )
+            except ActivityError as err:
+                if not options.textract_sync_fallback or _error_type(err) in _BAD_DOCUMENT_TYPES:
+                    raise
+                workflow.logger.warning(
+                    "asynchronous Textract start kept failing, falling back to synchronous",
+                    extra={"document_uuid": self._uuid, "error": _describe(err)},
+                )
+                return await self._textract_sync(DocumentRef(document_uuid=self._uuid))
+            self._job_id, self._job_failed, self._job_status = job.job_id, False, "IN_PROGRESS"
+            self._completion = None
+        try:
+            state = await self._poll_until_done(self._job_id)
+            if state.status != "FAILED":
+                return await workflow.execute_activity_method(
+                    TextractActivities.fetch_textract_results,
+                    TextractJobRef(document_uuid=self._uuid, job_id=state.job_id),
+                    **policy.FETCH_TEXTRACT.kwargs(),
+                )
+        except ActivityError as err:
+            # Textract forgets jobs after a week: a retry then needs a fresh job.
+            self._job_failed = _error_type(err) == "TextractInvalidJob"
+            raise
+        self._job_failed = True
+        raise ApplicationError(
+            f"Textract job {state.job_id} FAILED: {state.status_message or 'no reason given'}",
+            type="TextractJobFailed",
+            non_retryable=True,
+        )
+
+    async def _poll_until_done(self, job_id: str) -> TextractJobState:
+        """Durable timer, then a status check, until the job ends or the polling budget is spent.
+
+        The budget counts timer time only (initial delay + intervals, the last one cut to fit),
+        so the checks happen at exactly the same points however long each check takes.
+        """
+        assert self._input is not None
+        options = self._input.options
+        budget = timedelta(seconds=options.textract_async_max_polling_time_seconds)
+        wait = timedelta(seconds=options.textract_async_initial_delay_seconds)
+        interval = timedelta(seconds=options.textract_async_polling_interval_seconds)
+        waited = timedelta(0)
+        while True:
+            step = min(wait, budget - waited)
+            await self._sleep_unless_completed(step)
+            waited += step
+            state = await workflow.execute_activity_method(
+                TextractActivities.check_textract_job,
+                TextractJobRef(document_uuid=self._uuid, job_id=job_id),
+                **policy.CHECK_TEXTRACT.kwargs(),
+            )
+            self._polls += 1
+            self._job_status = state.status
+            if state.finished:
+                return state
+            if waited >= budget:
+                raise PollingTimedOut(
+                    f"Textract job {job_id} still {state.status} after "
+                    f"{options.textract_async_max_polling_time_seconds} s of polling",
+                    type="TextractPollingTimeout",
+                    non_retryable=True,
+                )
+            wait = interval
+
+    async def _sleep_unless_completed(self, duration: timedelta) -> None:
+        if duration <= timedelta(0) or self._completion is not None:
+            return
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(lambda: self._completion is not None, timeout=duration)
+
+    # --- failure and retry ----------------------------------------------------------------------
+
+    async def _fail_and_wait(self, stage: Stage, err: FailureError) -> None:
+        self._error = f"{stage.value}: {_describe(err)}"
+        self._state = DocumentState.FAILED
+        workflow.logger.warning(
+            "stage failed; waiting for a retry signal",
+            extra={"document_uuid": self._uuid, "stage": stage.value, "error": self._error},
+        )
+        await workflow.execute_activity_method(
+            BookkeepingActivities.record_failure,
+            FailureRecord(
+                document_uuid=self._uuid,
+                stage=stage,
+                error=_describe(err),
+                error_type=_error_type(err),
+                textract_job_id=self._job_id,
+            ),
+            **policy.BOOKKEEPING.kwargs(),
+        )
+        assert self._input is not None
+        wait = timedelta(seconds=self._input.options.retry_wait_seconds)
+        try:
+            await workflow.wait_condition(lambda: self._retry_requested, timeout=wait)
+        except TimeoutError:
+            raise ApplicationError(
+                f"{self._error} (no retry signal within {wait})",
+                type="DocumentFailed",
+                non_retryable=True,
+            ) from None
+        self._retry_requested = False
+        self._attempts += 1
+        self._error = None
+        self._state = DocumentState.PROCESSING
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    @property
+    def _uuid(self) -> str:
+        assert self._input is not None
+        return self._input.document_uuid
+
+    def _enter(self, stage: Stage) -> None:
+        self._stage = stage
+        self._stage_started_at = workflow.now()
+
+    def _leave(self, stage: Stage) -> None:
+        elapsed = (workflow.now() - self._stage_started_at).total_seconds()
+        self._stage_seconds[stage.value] = self._stage_seconds.get(stage.value, 0.0) + elapsed
+
+    def _result(self) -> DocumentResult:
+        return DocumentResult(
+            document_uuid=self._uuid,
+            status=self._state,
+            ocr_engine=self._ocr.engine if self._ocr else None,
+            pages=self._ocr.page_count if self._ocr else 0,
+            chunks=self._chunks,
+            entities=self._entities,
+            relationships=self._relationships,
+            error=self._error,
+        )
+
+
+def _root(err: BaseException) -> BaseException:
+    while isinstance(err, ActivityError) and err.cause is not None:
+        err = err.cause
+    return err
+
+
+def _error_type(err: BaseException) -> str | None:
+    root = _root(err)
+    return root.type if isinstance(root, ApplicationError) else type(root).__name__
+
+
+def _describe(err: BaseException) -> str:
+    root = _root(err)
+    return str(root.message if isinstance(root, FailureError) else root) or type(root).__name__
