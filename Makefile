@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The suite, then the style gate (ruff + mypy): both must pass.
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory lint
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

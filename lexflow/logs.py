@@ -43,8 +43,18 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    if fmt == "json":
+        _context_on_extra_only()
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
     for noisy in ("botocore", "boto3", "urllib3", "s3transfer"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _context_on_extra_only() -> None:
+    """The SDK appends its context dict to every message; in JSON it is already a field."""
+    from temporalio import activity, workflow
+
+    activity.logger.activity_info_on_message = False
+    workflow.logger.workflow_info_on_message = False
