@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
 from temporalio import activity
 
 from activities._errors import translate_errors
 from lexflow import cache
 from lexflow.contracts import PrepareInput, PrepareResult
 from lexflow.db import documents
-from lexflow.inspect import inspect_file
+from lexflow.inspect import DocumentInfo, inspect_file
+from lexflow.ocr.pdf_pages import plan_pages, write_page_subset
+from lexflow.ocr.s3 import parse_s3_uri, upload_file
 from lexflow.services import Services
 from lexflow.sources import is_s3_uri, local_copy
 
@@ -41,14 +47,9 @@ class PrepareActivities:
                 max_pages=s.settings.max_document_pages,
             )
             activity.heartbeat("inspected")
-            bucket, key = (
-                self._stage_for_textract(inp, path)
-                if inp.ocr_engine == "textract"
-                else (
-                    None,
-                    None,
-                )
-            )
+            # Identical content already OCRed is reused before anything is uploaded or paid for.
+            donor = documents.find_ocr_donor(s.engine, info.sha256, info.page_count)
+            route = Route(engine="cache") if donor else self._route(inp, info, path)
         documents.update_document(
             s.engine,
             inp.document_uuid,
@@ -56,10 +57,12 @@ class PrepareActivities:
             size_bytes=info.size_bytes,
             media_type=info.media_type,
             page_count=info.page_count,
-            s3_bucket=bucket,
-            s3_key=key,
+            ocr_engine=route.engine,
+            s3_bucket=route.bucket,
+            s3_key=route.key,
+            text_layer_pages=list(info.text_layer_pages),
+            textract_page_map=list(route.page_map) if route.page_map else None,
         )
-        donor = documents.find_ocr_donor(s.engine, info.sha256, info.page_count)
         if donor is not None:
             documents.copy_pages(s.engine, donor, inp.document_uuid)
             activity.logger.info(
@@ -76,24 +79,52 @@ class PrepareActivities:
             size_bytes=info.size_bytes,
             media_type=info.media_type,
             page_count=info.page_count,
-            ocr_engine="cache" if donor else inp.ocr_engine,
-            s3_bucket=bucket,
-            s3_key=key,
+            ocr_engine=route.engine,
+            s3_bucket=route.bucket,
+            s3_key=route.key,
             cached_ocr=donor is not None,
             text_layer_pages=list(info.text_layer_pages),
         )
 
-    def _stage_for_textract(self, inp: PrepareInput, path: object) -> tuple[str, str]:
+    def _route(self, inp: PrepareInput, info: DocumentInfo, path: Path) -> Route:
+        """Where OCR will read the document: locally, or from S3 for Textract.
+
+        With Textract, PDF pages that carry a good text layer are not paid for: only the others
+        go, as a subset PDF whose page map restores their original numbers.
+        """
+        if inp.ocr_engine != "textract":
+            return Route(engine=inp.ocr_engine)
+        plan = plan_pages(
+            info.page_count,
+            info.text_layer_pages if info.media_type == "application/pdf" else (),
+            skip_text=self._s.settings.textract_skip_text_layer_pages,
+        )
+        if not plan.ocr_pages:
+            return Route(engine="local")  # every page has its text: nothing to send
+        if not plan.text_pages:
+            return Route("textract", *self._upload(inp, path, inp.file_name))
+        with tempfile.TemporaryDirectory(prefix="lexflow-") as tmp:
+            subset = write_page_subset(path, plan.ocr_pages, Path(tmp) / "ocr-pages.pdf")
+            bucket, key = self._upload(inp, subset, f"ocr-pages-{info.sha256[:12]}.pdf", True)
+        return Route("textract", bucket, key, plan.ocr_pages)
+
+    def _upload(
+        self, inp: PrepareInput, path: Path, name: str, derived: bool = False
+    ) -> tuple[str, str]:
         """Textract reads from S3: S3 sources stay put, local files are streamed up once."""
-        from pathlib import Path
-
-        from lexflow.ocr.s3 import parse_s3_uri, upload_file
-
-        if is_s3_uri(inp.source_uri):
+        if is_s3_uri(inp.source_uri) and not derived:
             loc = parse_s3_uri(inp.source_uri)
             return loc.bucket, loc.key
         settings = self._s.settings
-        assert settings.s3_bucket, "OCR_ENGINE=textract is validated to have S3_BUCKET"
-        key = f"{settings.s3_prefix}{inp.document_uuid}/{inp.file_name}"
-        loc = upload_file(self._s.s3, Path(str(path)), settings.s3_bucket, key)
+        bucket = settings.s3_bucket or parse_s3_uri(inp.source_uri).bucket
+        key = f"{settings.s3_prefix}{inp.document_uuid}/{name}"
+        loc = upload_file(self._s.s3, path, bucket, key)
         return loc.bucket, loc.key
+
+
+@dataclass(frozen=True)
+class Route:
+    engine: str
+    bucket: str | None = None
+    key: str | None = None
+    page_map: tuple[int, ...] = ()

@@ -16,10 +16,12 @@ from lexflow.contracts import (
     TextractJobState,
 )
 from lexflow.db import documents
+from lexflow.db.models import SourceDocument
+from lexflow.ocr.pdf_pages import read_text_layer_pages, renumber
 from lexflow.ocr.s3 import S3Location
 from lexflow.ocr.sync_pages import detect_pages_sync
 from lexflow.ocr.textract_parse import blocks_to_pages
-from lexflow.ocr.types import OcrDocument
+from lexflow.ocr.types import OcrDocument, OcrPage
 from lexflow.services import Services
 from lexflow.sources import local_copy
 
@@ -121,11 +123,19 @@ class TextractActivities:
             for _, _, page_blocks in documents.staged_result_pages(s.engine, ref.job_id)
             for b in page_blocks
         ]
-        ocr = OcrDocument(pages=blocks_to_pages(blocks))
+        row = documents.get_document(s.engine, ref.document_uuid)
+        assert row is not None, "prepare registered the document"
+        ocr_pages = blocks_to_pages(blocks)
+        sent = len(ocr_pages)
+        if row.textract_page_map:  # Textract read a subset: give pages their original numbers
+            ocr_pages = renumber(ocr_pages, row.textract_page_map)
+        ocr = OcrDocument(pages=self._merge_text_layer(row, ocr_pages))
         if last is not None:
             ocr.warnings = list(last.warnings)
             ocr.status_message = last.status_message
-        summary = self._store(ref.document_uuid, ocr, engine="textract", job_id=ref.job_id)
+        summary = self._store(
+            ref.document_uuid, ocr, engine="textract", job_id=ref.job_id, sent=sent
+        )
         documents.clear_staged_results(s.engine, ref.job_id)
         return summary
 
@@ -139,6 +149,7 @@ class TextractActivities:
         start = documents.resume_page(
             s.engine, ref.document_uuid, fresh=activity.info().attempt == 1
         )
+        text_pages = self._text_pages(row)
         with local_copy(row.source_uri, s.s3) as path:
             for page in detect_pages_sync(
                 s.require_textract(),
@@ -146,21 +157,51 @@ class TextractActivities:
                 row.media_type or "",
                 start_page=start,
                 max_bytes=s.settings.textract_sync_max_bytes,
+                skip=text_pages,
             ):
                 documents.save_page(s.engine, ref.document_uuid, page)
                 activity.heartbeat(page.number)
+            text = read_text_layer_pages(path, text_pages) if text_pages else []
         pages = documents.load_pages(s.engine, ref.document_uuid)
-        return self._store(ref.document_uuid, OcrDocument(pages=pages), engine="textract-sync")
+        sent = len(pages)
+        pages = sorted([*pages, *text], key=lambda p: p.number)
+        return self._store(
+            ref.document_uuid, OcrDocument(pages=pages), engine="textract-sync", sent=sent
+        )
+
+    def _text_pages(self, row: SourceDocument) -> list[int]:
+        """Pages read from their own text layer instead of being sent to Textract."""
+        if (
+            row.media_type != "application/pdf"
+            or not self._s.settings.textract_skip_text_layer_pages
+        ):
+            return []
+        return sorted(int(p) for p in row.text_layer_pages or [])
+
+    def _merge_text_layer(self, row: SourceDocument, ocr_pages: list[OcrPage]) -> list[OcrPage]:
+        done = {p.number for p in ocr_pages}
+        missing = [p for p in self._text_pages(row) if p not in done]
+        if not row.textract_page_map or not missing:
+            return ocr_pages
+        with local_copy(row.source_uri, self._s.s3) as path:
+            text = read_text_layer_pages(path, missing)
+        return sorted([*ocr_pages, *text], key=lambda p: p.number)
 
     def _store(
-        self, document_uuid: str, ocr: OcrDocument, *, engine: str, job_id: str | None = None
+        self,
+        document_uuid: str,
+        ocr: OcrDocument,
+        *,
+        engine: str,
+        sent: int,
+        job_id: str | None = None,
     ) -> OcrSummary:
         s = self._s
         documents.save_pages(s.engine, document_uuid, ocr.pages)
         fields: dict[str, Any] = {
             "mean_confidence": ocr.mean_confidence,
-            "pages_ocr_sent": ocr.page_count,
-            "textract_page_count": ocr.page_count,
+            "pages_ocr_sent": sent,
+            "textract_page_count": sent,
             "ocr_engine": engine,
         }
         if ocr.warnings or ocr.status_message:
@@ -186,6 +227,6 @@ class TextractActivities:
             page_count=ocr.page_count,
             line_count=ocr.line_count,
             mean_confidence=ocr.mean_confidence,
-            pages_sent_to_ocr=ocr.page_count,
+            pages_sent_to_ocr=sent,
             warnings=ocr.warnings,
         )

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
         5, ge=1, description="Async start attempts before the synchronous fallback."
     )
     textract_sync_fallback: bool = True
+    textract_skip_text_layer_pages: bool = Field(
+        True, description="Read PDF pages that have a good text layer locally, not via Textract."
+    )
     textract_sync_max_bytes: int = Field(
         10 * 1024 * 1024, ge=1, description="Largest page image sent to DetectDocumentText."
     )

@@ -163,6 +163,8 @@ class DocumentStatus(_Model):
     stage_seconds: dict[str, float] = Field(default_factory=dict)
     polls: int = 0
     attempts: int = 1
+    page_count: int = 0
+    """Pages in the file (known after prepare); ``pages`` counts those OCR produced."""
     pages: int = 0
     chunks: int = 0
     entities: int = 0
@@ -175,6 +177,7 @@ class DocumentResult(_Model):
     status: DocumentState
     ocr_engine: str | None = None
     pages: int = 0
+    pages_sent_to_ocr: int = 0
     chunks: int = 0
     entities: int = 0
     relationships: int = 0

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowFailureError, WorkflowHandle
+from temporalio.client import (
+    Client,
+    WorkflowExecutionDescription,
+    WorkflowExecutionStatus,
+    WorkflowFailureError,
+    WorkflowHandle,
+)
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
@@ -38,6 +44,7 @@ class Outcome:
     stage: str | None = None
     ocr_engine: str | None = None
     pages: int = 0
+    pages_sent_to_ocr: int = 0
     chunks: int = 0
     entities: int = 0
     relationships: int = 0
@@ -54,6 +61,7 @@ class Outcome:
             "stage": self.stage,
             "ocr_engine": self.ocr_engine,
             "pages": self.pages,
+            "pages_sent_to_ocr": self.pages_sent_to_ocr,
             "chunks": self.chunks,
             "entities": self.entities,
             "relationships": self.relationships,
@@ -122,7 +130,10 @@ async def launch(client: Client, settings: Settings, sources: Iterable[str]) -> 
     return launched
 
 
-ProgressCallback = Callable[[Launched, DocumentStatus], None]
+# (document, its workflow's status, pages its OCR activity has heartbeated as done, if any)
+ProgressCallback = Callable[[Launched, DocumentStatus, int | None], None]
+
+_PAGED_ACTIVITIES = frozenset({"run_local_ocr", "detect_text_sync"})
 
 
 async def wait_for(
@@ -139,6 +150,7 @@ async def wait_for(
             if item.workflow_id in outcomes:
                 continue
             outcome = await _check(
+                client,
                 client.get_workflow_handle(item.workflow_id, result_type=DocumentResult),
                 item,
                 on_progress,
@@ -150,8 +162,21 @@ async def wait_for(
     return [outcomes[i.workflow_id] for i in launched]
 
 
+async def _pages_done(client: Client, desc: WorkflowExecutionDescription) -> int | None:
+    """The last page an OCR activity heartbeated (its heartbeat details are the page number)."""
+    for pending in desc.raw_description.pending_activities:
+        details = pending.heartbeat_details.payloads
+        if pending.activity_type.name in _PAGED_ACTIVITIES and details:
+            values = await client.data_converter.decode(details)
+            return int(values[0]) if values and isinstance(values[0], int) else None
+    return None
+
+
 async def _check(
-    handle: WorkflowHandle[Any, Any], item: Launched, on_progress: ProgressCallback | None
+    client: Client,
+    handle: WorkflowHandle[Any, Any],
+    item: Launched,
+    on_progress: ProgressCallback | None,
 ) -> Outcome | None:
     desc = await handle.describe()
     seconds = None
@@ -168,6 +193,7 @@ async def _check(
             stage="finalize",
             ocr_engine=result.ocr_engine,
             pages=result.pages,
+            pages_sent_to_ocr=result.pages_sent_to_ocr,
             chunks=result.chunks,
             entities=result.entities,
             relationships=result.relationships,
@@ -187,7 +213,7 @@ async def _check(
     except RPCError:
         return None  # not picked up by a worker yet: its first workflow task has not run
     if on_progress is not None:
-        on_progress(item, status)
+        on_progress(item, status, await _pages_done(client, desc))
     if status.state is not DocumentState.FAILED:
         return None
     return Outcome(

@@ -19,23 +19,24 @@ def print_launched(items: Sequence[Launched], ui_link: dict[str, str], out: Text
 
 
 class ProgressPrinter:
-    """Prints a line when a document moves to a new stage, state or page count."""
+    """Prints a line when a document moves to a new stage or state, or OCRs another page."""
 
     def __init__(self, out: TextIO = sys.stderr) -> None:
         self._out = out
-        self._seen: dict[str, tuple[str, str, int]] = {}
+        self._seen: dict[str, tuple[str, str, int | None]] = {}
 
-    def __call__(self, item: Launched, status: DocumentStatus) -> None:
-        key = (status.state.value, status.stage.value, status.pages)
+    def __call__(self, item: Launched, status: DocumentStatus, pages_done: int | None) -> None:
+        key = (status.state.value, status.stage.value, pages_done)
         if self._seen.get(item.workflow_id) == key:
             return
         self._seen[item.workflow_id] = key
-        detail = f", {status.pages} pages" if status.pages else ""
+        total = status.page_count or "?"
+        detail = f", page {pages_done}/{total}" if pages_done else ""
+        if not detail and status.page_count:
+            detail = f", {status.page_count} pages"
         job = f", Textract job {status.textract_job_id}" if status.textract_job_id else ""
-        print(
-            f"  {item.file_name}: {status.state.value} at {status.stage.value}{detail}{job}",
-            file=self._out,
-        )
+        line = f"  {item.file_name}: {status.state.value} at {status.stage.value}{detail}{job}"
+        print(line, file=self._out)
 
 
 _COLUMNS = (
@@ -43,6 +44,7 @@ _COLUMNS = (
     "status",
     "ocr_engine",
     "pages",
+    "pages_sent_to_ocr",
     "chunks",
     "entities",
     "relationships",
@@ -53,7 +55,10 @@ _COLUMNS = (
 
 def summary_table(outcomes: Sequence[Outcome]) -> str:
     rows = [[_cell(o.to_json()[c]) for c in _COLUMNS] for o in outcomes]
-    header = ["file", "status", "engine", "pages", "chunks", "entities", "rels", "time s", "error"]
+    header = [
+        "file", "status", "engine", "pages", "ocr'd", "chunks", "entities", "rels", "time s",
+        "error",
+    ]  # fmt: skip
     widths = [
         max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)
     ]
@@ -61,7 +66,12 @@ def summary_table(outcomes: Sequence[Outcome]) -> str:
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     done = sum(o.status == "completed" for o in outcomes)
-    lines.append(f"{done} completed, {len(outcomes) - done} failed")
+    pages = sum(o.pages for o in outcomes)
+    sent = sum(o.pages_sent_to_ocr for o in outcomes)
+    lines.append(
+        f"{done} completed, {len(outcomes) - done} failed; "
+        f"{pages} pages, {sent} sent to OCR ({pages - sent} read from their text layer or cache)"
+    )
     return "\n".join(lines)
 
 

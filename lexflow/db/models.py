@@ -47,6 +47,9 @@ class SourceDocument(Base):
     textract_error_message: Mapped[str | None] = mapped_column(Text)
     textract_warnings: Mapped[list[Any] | None] = mapped_column(JSON)
     textract_attempt: Mapped[int] = mapped_column(Integer, default=1)
+    # Original page number of each page of the file sent to Textract (None: the whole file).
+    textract_page_map: Mapped[list[Any] | None] = mapped_column(JSON)
+    text_layer_pages: Mapped[list[Any] | None] = mapped_column(JSON)
 
     # Set when OCR output for exactly this content is complete: the content-hash cache's proof.
     ocr_sha256: Mapped[str | None] = mapped_column(String(64), index=True)

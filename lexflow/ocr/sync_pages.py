@@ -7,7 +7,7 @@ Pages come out one at a time so the caller can store and heartbeat each, and res
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from PIL import Image
@@ -22,18 +22,22 @@ SOURCE = "textract-sync"
 
 
 def page_images(
-    path: Path, media_type: str, start_page: int = 1
+    path: Path, media_type: str, start_page: int = 1, skip: Collection[int] = ()
 ) -> Iterator[tuple[int, Image.Image]]:
     """``(page number, image)`` for every page from ``start_page``: PDF pages rendered, image
     frames decoded."""
     if media_type != "application/pdf":
-        yield from render.iter_image_frames(path, start=start_page)
+        for number, image in render.iter_image_frames(path, start=start_page):
+            if number not in skip:
+                yield number, image
         return
     pdf = render.open_pdf(path)
     try:
         with render.PDFIUM_LOCK:
             count = len(pdf)
         for number in range(start_page, count + 1):
+            if number in skip:
+                continue
             with render.PDFIUM_LOCK:
                 page = render.load_page(pdf, number)
                 try:
@@ -73,9 +77,11 @@ def detect_pages_sync(
     *,
     start_page: int = 1,
     max_bytes: int,
+    skip: Collection[int] = (),
 ) -> Iterator[OcrPage]:
-    """DetectDocumentText on each page from ``start_page``, yielding its lines in reading order."""
-    for number, image in page_images(path, media_type, start_page):
+    """DetectDocumentText on each page from ``start_page`` but those in ``skip``, yielding each
+    page's lines in reading order."""
+    for number, image in page_images(path, media_type, start_page, skip):
         blocks = manager.detect_sync(encode_for_textract(image, max_bytes))
         pages = blocks_to_pages(blocks, source=SOURCE, page_number=number)
         yield pages[0] if pages else OcrPage(number=number, lines=[], source=SOURCE)

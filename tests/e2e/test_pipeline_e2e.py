@@ -20,6 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from lexflow import cache
 from lexflow.config import Settings
+from lexflow.db import documents
 from lexflow.db.models import (
     CanonicalEntity,
     DocumentChunk,
@@ -96,6 +97,9 @@ def e2e_settings(
         temporal_task_queue=task_queue,
         textract_async_initial_delay_seconds=1,
         textract_async_polling_interval_seconds=1,
+        # The fake Textract reads every file alike, so born-digital test PDFs are sent whole;
+        # the routing test below turns text-layer routing back on.
+        textract_skip_text_layer_pages=False,
         _env_file=None,  # type: ignore[call-arg]
     )
 
@@ -114,6 +118,7 @@ def env_for(settings: Settings, address: str) -> dict[str, str]:
             "TEXTRACT_ASYNC_INITIAL_DELAY_SECONDS": "1",
             "TEXTRACT_ASYNC_POLLING_INTERVAL_SECONDS": "1",
             "LOG_LEVEL": "WARNING",
+            "TEXTRACT_SKIP_TEXT_LAYER_PAGES": str(settings.textract_skip_text_layer_pages).lower(),
         }
     )
     return env
@@ -259,3 +264,27 @@ async def test_a_second_start_of_a_running_document_is_refused(
     handle = dev_server.client.get_workflow_handle(first[0].workflow_id)
     assert len([e async for e in handle.fetch_history_events()]) > 0
     await handle.terminate("test finished")
+
+
+async def test_textract_is_sent_only_the_pages_without_a_text_layer(
+    dev_server: WorkflowEnvironment, e2e_settings: Settings, tmp_path: Path
+) -> None:
+    mixed = docgen.mixed_pdf(tmp_path / "complaint-with-order.pdf")  # p1 text layer, p2 scan
+    scanned_page = ["ORDER GRANTING MOTION TO DISMISS", "SO ORDERED."]
+    e2e_settings = e2e_settings.model_copy(update={"textract_skip_text_layer_pages": True})
+    services = build_services(e2e_settings)
+    address = dev_server.client.service_client.config.target_host
+
+    with textract_behaviour(blocks=text_blocks([scanned_page])) as fake:
+        async with build_worker(dev_server.client, services):
+            code, [outcome], stderr = await run_starter(e2e_settings, address, str(mixed))
+
+    assert code == 0, stderr
+    assert (outcome["pages"], outcome["pages_sent_to_ocr"]) == (2, 1)
+    [start] = fake.calls_to(START)
+    sent_key = start.params["DocumentLocation"]["S3Object"]["Name"]
+    assert sent_key.startswith(f"lexflow/{outcome['document_uuid']}/ocr-pages-")
+    pages = documents.load_pages(services.engine, outcome["document_uuid"])
+    assert [(p.number, p.source) for p in pages] == [(1, "text-layer"), (2, "textract")]
+    assert pages[0].text.startswith("UNITED STATES DISTRICT COURT")
+    assert pages[1].text == "\n".join(scanned_page)
