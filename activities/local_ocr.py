@@ -5,6 +5,7 @@ from __future__ import annotations
 from temporalio import activity
 
 from activities._errors import translate_errors
+from activities._metrics import count_pages
 from lexflow import cache
 from lexflow.contracts import DocumentRef, OcrSummary
 from lexflow.db import documents
@@ -32,6 +33,7 @@ class LocalOcrActivities:
                 activity.heartbeat(page.number)
         ocr = OcrDocument(pages=documents.load_pages(s.engine, uuid))
         ocr_pages = sum(1 for p in ocr.pages if p.source == "ocr")
+        count_pages(ocr.page_count, "local")
         documents.mark_ocr_complete(
             s.engine,
             uuid,

@@ -7,6 +7,7 @@ from typing import Any
 from temporalio import activity
 
 from activities._errors import translate_errors
+from activities._metrics import count_pages
 from lexflow import cache
 from lexflow.contracts import (
     DocumentRef,
@@ -209,6 +210,7 @@ class TextractActivities:
             if ocr.status_message:
                 fields["textract_error_message"] = ocr.status_message
         documents.mark_ocr_complete(s.engine, document_uuid, **fields)
+        count_pages(ocr.page_count, engine)
         summary = {
             "engine": engine,
             "job_id": job_id,

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     chunk_overlap_chars: int = Field(200, ge=0)
 
     # --- observability ------------------------------------------------------------------------
+    metrics_bind_address: str | None = Field(
+        None, description="host:port where the worker serves Prometheus metrics; unset: off."
+    )
     log_level: str = "INFO"
     log_format: str = Field("json", pattern="^(json|text)$")
 

@@ -47,6 +47,8 @@ class PipelineOptions(_Model):
     textract_start_max_attempts: int = 5
     textract_sync_fallback: bool = True
     retry_wait_seconds: int = 7 * 24 * 3600
+    search_attributes: bool = False
+    """The server has lexflow's search attributes registered, so the workflow upserts them."""
 
 
 class DocumentInput(_Model):

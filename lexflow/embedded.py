@@ -23,6 +23,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from lexflow.errors import ConfigError
+from workflows.visibility import ALL_KEYS
 
 DEV_SERVER_PORT = 7233
 UI_PORT = 8233
@@ -104,6 +105,7 @@ async def embedded_temporal(state_dir: Path, namespace: str = "default") -> Asyn
         ui=True,
         ui_port=UI_PORT,
         data_converter=pydantic_data_converter,
+        search_attributes=ALL_KEYS,
         dev_server_existing_path=temporal_binary(),
         dev_server_database_filename=str((state_dir / "temporal.db").resolve()),
         # Measured here: WAL + synchronous=normal nearly triples the dev server's event rate.

@@ -15,14 +15,24 @@ from temporalio.client import (
     WorkflowFailureError,
     WorkflowHandle,
 )
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from lexflow.config import Settings
 from lexflow.contracts import DocumentInput, DocumentResult, DocumentState, DocumentStatus
 from lexflow.sources import file_name_of, is_s3_uri
-from lexflow.temporal import document_uuid_for, pipeline_options, workflow_id_for
+from lexflow.temporal import (
+    document_uuid_for,
+    ensure_search_attributes,
+    pipeline_options,
+    workflow_id_for,
+)
 
 
 @dataclass
@@ -105,7 +115,8 @@ def _expand_s3(uri: str, s3: Any | None) -> list[str]:
 
 async def launch(client: Client, settings: Settings, sources: Iterable[str]) -> list[Launched]:
     """Start one workflow per source; a document whose workflow is running is not started twice."""
-    options = pipeline_options(settings)
+    searchable = await ensure_search_attributes(client, settings.temporal_namespace)
+    options = pipeline_options(settings).model_copy(update={"search_attributes": searchable})
     launched: list[Launched] = []
     for source in sources:
         uri = source if is_s3_uri(source) else str(Path(source).resolve())
@@ -122,7 +133,8 @@ async def launch(client: Client, settings: Settings, sources: Iterable[str]) -> 
                 task_queue=settings.temporal_task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-                static_summary=f"{item.file_name}",
+                static_summary=item.file_name,
+                search_attributes=_initial_attributes(item) if searchable else None,
             )
         except WorkflowAlreadyStartedError:
             item.already_running = True
@@ -131,6 +143,20 @@ async def launch(client: Client, settings: Settings, sources: Iterable[str]) -> 
 
 
 # (document, its workflow's status, pages its OCR activity has heartbeated as done, if any)
+def _initial_attributes(item: Launched) -> TypedSearchAttributes:
+    """Set at start, so even a document not yet picked up by a worker can be found."""
+    from workflows import visibility
+
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(visibility.DOCUMENT_UUID, item.document_uuid),
+            SearchAttributePair(visibility.FILE_NAME, item.file_name),
+            SearchAttributePair(visibility.STATUS, "pending"),
+            SearchAttributePair(visibility.STAGE, "prepare"),
+        ]
+    )
+
+
 ProgressCallback = Callable[[Launched, DocumentStatus, int | None], None]
 
 _PAGED_ACTIVITIES = frozenset({"run_local_ocr", "detect_text_sync"})

@@ -5,6 +5,7 @@ Imported only by entry points: the domain modules of ``lexflow`` do not need Tem
 
 from __future__ import annotations
 
+import logging
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -13,12 +14,15 @@ from typing import Any
 
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
 from lexflow.config import Settings
 from lexflow.contracts import PipelineOptions
 from lexflow.services import Services
 from lexflow.sources import is_s3_uri
+
+log = logging.getLogger(__name__)
 
 # Fixed forever: document uuids derived from it must stay the same across releases.
 _DOCUMENT_NAMESPACE = uuid.UUID("8a4d2c56-3f0e-5b8e-9a51-6c0f1d2e7b43")
@@ -52,12 +56,59 @@ def pipeline_options(settings: Settings) -> PipelineOptions:
     )
 
 
+async def ensure_search_attributes(client: Client, namespace: str) -> bool:
+    """Register lexflow's search attributes if the server lacks them; False if it refuses.
+
+    Workflows upsert them only when this returned True, so a cluster where the operator API is
+    locked down still runs every document (the Web UI just cannot filter by them).
+    """
+    from temporalio.api.enums.v1 import IndexedValueType
+    from temporalio.api.operatorservice.v1 import (
+        AddSearchAttributesRequest,
+        ListSearchAttributesRequest,
+    )
+    from temporalio.service import RPCError
+
+    from workflows.visibility import ALL_KEYS
+
+    try:
+        existing = await client.operator_service.list_search_attributes(
+            ListSearchAttributesRequest(namespace=namespace)
+        )
+        missing = {k.name for k in ALL_KEYS} - set(existing.custom_attributes)
+        if missing:
+            keyword = IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+            await client.operator_service.add_search_attributes(
+                AddSearchAttributesRequest(
+                    namespace=namespace, search_attributes=dict.fromkeys(missing, keyword)
+                )
+            )
+    except RPCError as exc:
+        log.warning("search attributes unavailable", extra={"error": exc.message})
+        return False
+    return True
+
+
 async def connect(settings: Settings, address: str | None = None) -> Client:
     target = address or settings.temporal_address
     if not target:
         raise ValueError("no Temporal address: set TEMPORAL_ADDRESS or use the embedded server")
     return await Client.connect(
-        target, namespace=settings.temporal_namespace, data_converter=pydantic_data_converter
+        target,
+        namespace=settings.temporal_namespace,
+        data_converter=pydantic_data_converter,
+        runtime=metrics_runtime(settings.metrics_bind_address),
+    )
+
+
+def metrics_runtime(bind_address: str | None) -> Runtime | None:
+    """A runtime serving Prometheus metrics: the SDK's own and lexflow's, on one endpoint."""
+    if not bind_address:
+        return None
+    return Runtime(
+        telemetry=TelemetryConfig(
+            metrics=PrometheusConfig(bind_address=bind_address, counters_total_suffix=True)
+        )
     )
 
 

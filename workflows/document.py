@@ -39,7 +39,7 @@ with workflow.unsafe.imports_passed_through():
         TextractJobRef,
         TextractJobState,
     )
-    from workflows import policy
+    from workflows import policy, visibility
 
 # Error types after which the asynchronous start is pointless and the synchronous path is too.
 _BAD_DOCUMENT_TYPES = frozenset(
@@ -120,6 +120,7 @@ class DocumentWorkflow:
     async def run(self, inp: DocumentInput) -> DocumentResult:
         self._input = inp
         self._state = DocumentState.PROCESSING
+        self._publish(document_uuid=inp.document_uuid, file_name=inp.file_name)
         index = 0
         while index < len(PIPELINE):
             stage = PIPELINE[index]
@@ -132,6 +133,8 @@ class DocumentWorkflow:
             self._leave(stage)
             index += 1
         self._state = DocumentState.COMPLETED
+        self._publish(status=self._state.value)
+        visibility.count_outcome("completed")
         return self._result()
 
     async def _run_stage(self, stage: Stage) -> None:
@@ -173,7 +176,8 @@ class DocumentWorkflow:
         info = workflow.info()
         self._prepared = await workflow.execute_activity_method(
             PrepareActivities.prepare_document,
-            PrepareInput(
+            summary=f"{self._name}: validate, hash, register",
+            arg=PrepareInput(
                 document_uuid=self._uuid,
                 source_uri=self._input.source_uri,
                 file_name=self._input.file_name,
@@ -189,6 +193,7 @@ class DocumentWorkflow:
     async def _run_ocr(self) -> None:
         prepared = self._prepared
         assert prepared is not None and self._input is not None
+        self._publish(ocr_engine=prepared.ocr_engine)
         ref = DocumentRef(document_uuid=self._uuid)
         if prepared.cached_ocr:
             self._ocr = OcrSummary(
@@ -199,7 +204,10 @@ class DocumentWorkflow:
             )
         elif prepared.ocr_engine != "textract":
             self._ocr = await workflow.execute_activity_method(
-                LocalOcrActivities.run_local_ocr, ref, **policy.OCR_PAGES.kwargs()
+                LocalOcrActivities.run_local_ocr,
+                ref,
+                summary=f"{self._name}: local OCR of {prepared.page_count} pages",
+                **policy.OCR_PAGES.kwargs(),
             )
         elif self._use_async(prepared):
             self._ocr = await self._textract_async(prepared)
@@ -215,7 +223,10 @@ class DocumentWorkflow:
 
     async def _textract_sync(self, ref: DocumentRef) -> OcrSummary:
         return await workflow.execute_activity_method(
-            TextractActivities.detect_text_sync, ref, **policy.OCR_PAGES.kwargs()
+            TextractActivities.detect_text_sync,
+            ref,
+            summary=f"{self._name}: DetectDocumentText page by page",
+            **policy.OCR_PAGES.kwargs(),
         )
 
     async def _textract_async(self, prepared: PrepareResult) -> OcrSummary:
@@ -227,7 +238,8 @@ class DocumentWorkflow:
             try:
                 job = await workflow.execute_activity_method(
                     TextractActivities.start_textract_job,
-                    StartTextractInput(
+                    summary=f"{self._name}: start Textract job (attempt {self._textract_attempt})",
+                    arg=StartTextractInput(
                         document_uuid=self._uuid,
                         s3_bucket=prepared.s3_bucket or "",
                         s3_key=prepared.s3_key or "",
@@ -244,6 +256,7 @@ class DocumentWorkflow:
                 )
                 return await self._textract_sync(DocumentRef(document_uuid=self._uuid))
             self._job_id, self._job_failed, self._job_status = job.job_id, False, "IN_PROGRESS"
+            visibility.count_textract_job("started")
             self._completion = None
         try:
             state = await self._poll_until_done(self._job_id)
@@ -251,6 +264,7 @@ class DocumentWorkflow:
                 return await workflow.execute_activity_method(
                     TextractActivities.fetch_textract_results,
                     TextractJobRef(document_uuid=self._uuid, job_id=state.job_id),
+                    summary=f"{self._name}: fetch results of Textract job {state.job_id}",
                     **policy.FETCH_TEXTRACT.kwargs(),
                 )
         except ActivityError as err:
@@ -288,6 +302,7 @@ class DocumentWorkflow:
             self._polls += 1
             self._job_status = state.status
             if state.finished:
+                visibility.count_textract_job("finished")
                 return state
             if waited >= budget:
                 raise PollingTimedOut(
@@ -309,6 +324,8 @@ class DocumentWorkflow:
     async def _fail_and_wait(self, stage: Stage, err: FailureError) -> None:
         self._error = f"{stage.value}: {_describe(err)}"
         self._state = DocumentState.FAILED
+        self._publish(status=self._state.value)
+        visibility.count_outcome("failed")
         workflow.logger.warning(
             "stage failed; waiting for a retry signal",
             extra={"document_uuid": self._uuid, "stage": stage.value, "error": self._error},
@@ -338,8 +355,14 @@ class DocumentWorkflow:
         self._attempts += 1
         self._error = None
         self._state = DocumentState.PROCESSING
+        self._publish(status=self._state.value)
 
     # --- helpers ----------------------------------------------------------------------------------
+
+    @property
+    def _name(self) -> str:
+        assert self._input is not None
+        return self._input.file_name
 
     @property
     def _uuid(self) -> str:
@@ -349,10 +372,18 @@ class DocumentWorkflow:
     def _enter(self, stage: Stage) -> None:
         self._stage = stage
         self._stage_started_at = workflow.now()
+        self._publish(stage=stage.value, status=self._state.value)
 
     def _leave(self, stage: Stage) -> None:
-        elapsed = (workflow.now() - self._stage_started_at).total_seconds()
-        self._stage_seconds[stage.value] = self._stage_seconds.get(stage.value, 0.0) + elapsed
+        elapsed = workflow.now() - self._stage_started_at
+        self._stage_seconds[stage.value] = (
+            self._stage_seconds.get(stage.value, 0.0) + elapsed.total_seconds()
+        )
+        visibility.record_stage(stage.value, elapsed)
+
+    def _publish(self, **values: str | None) -> None:
+        assert self._input is not None
+        visibility.publish(self._input.options.search_attributes, **values)
 
     def _result(self) -> DocumentResult:
         return DocumentResult(

@@ -141,6 +141,16 @@ async def run_starter(settings: Settings, address: str, *args: str) -> tuple[int
     return proc.returncode, json.loads(out or b"null"), err.decode()
 
 
+async def listed(env: WorkflowEnvironment, query: str) -> list[str]:
+    """Workflow ids matching a visibility query (visibility is eventually consistent)."""
+    for _ in range(50):
+        found = [w.id async for w in env.client.list_workflows(query)]
+        if found:
+            return found
+        await asyncio.sleep(0.1)
+    return []
+
+
 def count(engine: Engine, model: Any, document_uuid: str) -> int:
     with engine.connect() as conn:
         return int(
@@ -216,6 +226,17 @@ async def test_documents_flow_through_every_stage_into_every_table(
     )
     assert failed_row[:2] == ("failed", "prepare")
     assert "empty" in failed_row[2]
+
+    # The Web UI and `temporal workflow list --query` filter on the workflow's search attributes.
+    assert await listed(
+        dev_server,
+        "LexflowStatus='failed' AND LexflowFileName='empty.pdf' AND LexflowStage='prepare'",
+    ) == [bad["workflow_id"]]
+    assert await listed(
+        dev_server,
+        f"LexflowDocumentUuid='{uuid}' AND LexflowStatus='completed'"
+        " AND LexflowOcrEngine='textract'",
+    ) == [done["workflow_id"]]
 
     if e2e_settings.redis_url:
         assert services.cache.get_json(cache.doc_state_key(uuid))["status"] == "completed"  # type: ignore[index]

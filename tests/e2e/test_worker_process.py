@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
+import socket
 import sys
+import urllib.request
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -51,6 +54,17 @@ def worker_env(database_url: str, address: str, task_queue: str) -> dict[str, st
     return env
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def scrape(port: int) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        return str(response.read().decode())
+
+
 async def next_log(stream: asyncio.StreamReader, msg: str) -> dict[str, object]:
     while line := await stream.readline():
         if line.startswith(b"{") and (entry := json.loads(line))["msg"] == msg:
@@ -81,6 +95,8 @@ async def test_worker_processes_documents_and_stops_gracefully_on_sigterm(
     database_url = f"sqlite:///{tmp_path}/lexflow.db"
     upgrade(make_engine(database_url))
     env = worker_env(database_url, dev_server.client.service_client.config.target_host, task_queue)
+    metrics_port = free_port()
+    env["METRICS_BIND_ADDRESS"] = f"127.0.0.1:{metrics_port}"
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         str(ROOT / "worker.py"),
@@ -104,6 +120,15 @@ async def test_worker_processes_documents_and_stops_gracefully_on_sigterm(
         launched = await launch(dev_server.client, settings, [str(complaint)])
         [outcome] = await asyncio.wait_for(wait_for(dev_server.client, launched), timeout=60)
         assert (outcome.status, outcome.pages) == ("completed", 2)
+        metrics = await asyncio.to_thread(scrape, metrics_port)
+        assert re.search(
+            r'^lexflow_documents_total\{[^}]*outcome="completed"[^}]*\} 1$', metrics, re.M
+        )
+        assert re.search(
+            r'^lexflow_pages_processed_total\{[^}]*engine="local"[^}]*\} 2$', metrics, re.M
+        )
+        assert re.search(r'^lexflow_stage_duration_count\{[^}]*stage="ocr"', metrics, re.M)
+        assert "temporal_activity_execution_latency" in metrics  # the SDK's own
 
         proc.send_signal(signal.SIGTERM)
         rest = (await asyncio.wait_for(proc.stderr.read(), timeout=60)).decode()
