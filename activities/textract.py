@@ -15,9 +15,11 @@ from lexflow.contracts import (
     StartTextractInput,
     TextractJobRef,
     TextractJobState,
+    TextractStart,
 )
 from lexflow.db import documents
 from lexflow.db.models import SourceDocument
+from lexflow.errors import ThrottledError
 from lexflow.ocr.pdf_pages import read_text_layer_pages, renumber
 from lexflow.ocr.s3 import S3Location
 from lexflow.ocr.sync_pages import detect_pages_sync
@@ -33,17 +35,33 @@ class TextractActivities:
 
     @activity.defn(name="start_textract_job")
     @translate_errors
-    def start_textract_job(self, inp: StartTextractInput) -> TextractJobRef:
-        """Start (or find again) the document's asynchronous text-detection job."""
+    def start_textract_job(self, inp: StartTextractInput) -> TextractStart:
+        """Start (or find again) the document's asynchronous text-detection job, once a slot
+        under TEXTRACT_MAX_CONCURRENT_JOBS is free; else answer "not admitted" to wait."""
         s, uuid = self._s, inp.document_uuid
         existing = self._reusable_job(uuid, inp.attempt)
         if existing:
             activity.logger.info(
                 "reusing Textract job", extra={"document_uuid": uuid, "job_id": existing}
             )
-            return TextractJobRef(document_uuid=uuid, job_id=existing)
+            return TextractStart(document_uuid=uuid, job_id=existing)
         manager = s.require_textract()
-        job_id = manager.start_job(S3Location(inp.s3_bucket, inp.s3_key), uuid, inp.attempt)
+        if not documents.reserve_textract_slot(
+            s.engine, uuid, s.settings.textract_max_concurrent_jobs
+        ):
+            return TextractStart(document_uuid=uuid, admitted=False)
+        try:
+            job_id = manager.start_job(
+                S3Location(inp.s3_bucket, inp.s3_key), uuid, inp.attempt, self._notification()
+            )
+        except ThrottledError as exc:
+            documents.release_textract_slot(s.engine, uuid)
+            if "LimitExceeded" in str(exc):  # Textract's own job cap: a wait, not a failure
+                return TextractStart(document_uuid=uuid, admitted=False)
+            raise
+        except Exception:
+            documents.release_textract_slot(s.engine, uuid)
+            raise
         documents.update_document(
             s.engine,
             uuid,
@@ -63,7 +81,13 @@ class TextractActivities:
         activity.logger.info(
             "Textract job started", extra={"document_uuid": uuid, "job_id": job_id}
         )
-        return TextractJobRef(document_uuid=uuid, job_id=job_id)
+        return TextractStart(document_uuid=uuid, job_id=job_id)
+
+    def _notification(self) -> tuple[str, str] | None:
+        settings = self._s.settings
+        if settings.textract_sns_topic_arn and settings.textract_sns_role_arn:
+            return settings.textract_sns_topic_arn, settings.textract_sns_role_arn
+        return None
 
     def _reusable_job(self, document_uuid: str, attempt: int) -> str | None:
         """A job this attempt already started (the cache first, then the database).

@@ -66,6 +66,36 @@ class Settings(BaseSettings):
     textract_async_max_polling_time_seconds: int = Field(600, ge=1)
     textract_async_polling_interval_seconds: int = Field(5, ge=1)
     textract_async_initial_delay_seconds: int = Field(5, ge=0)
+    textract_async_polling_backoff: float = Field(
+        1.0, ge=1.0, le=10.0, description="Each interval is the last one times this (1: fixed)."
+    )
+    textract_async_max_polling_interval_seconds: int = Field(
+        60, ge=1, description="Cap of the backed-off polling interval."
+    )
+    textract_sns_topic_arn: str | None = Field(
+        None, description="Textract completion notifications (NotificationChannel) go here."
+    )
+    textract_sns_role_arn: str | None = Field(
+        None, description="IAM role Textract assumes to publish to the topic."
+    )
+    textract_sqs_queue_url: str | None = Field(
+        None, description="SQS queue subscribed to the topic, read by `lexflow notifications`."
+    )
+    textract_notification_polling_interval_seconds: int = Field(
+        60, ge=1, description="Safety-net polling interval when notifications are on."
+    )
+    textract_max_concurrent_jobs: int = Field(
+        100, ge=1, description="Jobs running at once across all workers (Textract's quota)."
+    )
+    textract_start_tps: float | None = Field(
+        None, gt=0, description="StartDocumentTextDetection calls/s across all workers."
+    )
+    textract_get_tps: float | None = Field(
+        None, gt=0, description="GetDocumentTextDetection calls/s across all workers."
+    )
+    workflow_history_event_limit: int = Field(
+        150, ge=50, description="A polling workflow continues as new past this many events."
+    )
     textract_start_max_attempts: int = Field(
         5, ge=1, description="Async start attempts before the synchronous fallback."
     )
@@ -109,6 +139,8 @@ class Settings(BaseSettings):
             raise ValueError("CHUNK_OVERLAP_CHARS must be smaller than CHUNK_SIZE_CHARS")
         if self.ocr_engine is OcrEngine.TEXTRACT and not self.s3_bucket:
             raise ValueError("OCR_ENGINE=textract needs S3_BUCKET")
+        if bool(self.textract_sns_topic_arn) != bool(self.textract_sns_role_arn):
+            raise ValueError("TEXTRACT_SNS_TOPIC_ARN and TEXTRACT_SNS_ROLE_ARN go together")
         return self
 
     @property
@@ -116,6 +148,15 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.lexflow_state_dir / 'lexflow.db').resolve()}"
+
+    @property
+    def textract_notifications(self) -> bool:
+        return bool(self.textract_sns_topic_arn and self.textract_sns_role_arn)
+
+    def textract_task_queue(self, operation: str) -> str | None:
+        """The rate-limited queue for ``start`` or ``get`` calls, if a rate is configured."""
+        tps = self.textract_start_tps if operation == "start" else self.textract_get_tps
+        return f"{self.temporal_task_queue}-textract-{operation}" if tps else None
 
     @property
     def effective_ocr_engine(self) -> OcrEngine:

@@ -49,6 +49,13 @@ class PipelineOptions(_Model):
     retry_wait_seconds: int = 7 * 24 * 3600
     search_attributes: bool = False
     """The server has lexflow's search attributes registered, so the workflow upserts them."""
+    textract_async_polling_backoff: float = 1.0
+    textract_async_max_polling_interval_seconds: int = 60
+    textract_notifications: bool = False
+    textract_notification_polling_interval_seconds: int = 60
+    textract_start_task_queue: str | None = None
+    textract_get_task_queue: str | None = None
+    history_event_limit: int = 150
 
 
 class DocumentInput(_Model):
@@ -56,6 +63,7 @@ class DocumentInput(_Model):
     source_uri: str
     file_name: str
     options: PipelineOptions = Field(default_factory=PipelineOptions)
+    carried: CarriedState | None = None
 
 
 class PrepareInput(_Model):
@@ -81,6 +89,22 @@ class PrepareResult(_Model):
     text_layer_pages: list[int] = Field(default_factory=list)
 
 
+class CarriedState(_Model):
+    """What a polling workflow hands to its next run when it continues as new."""
+
+    prepared: PrepareResult
+    started_at: datetime
+    stage_seconds: dict[str, float] = Field(default_factory=dict)
+    attempts: int = 1
+    textract_attempt: int = 1
+    job_id: str | None = None
+    job_status: str | None = None
+    polls: int = 0
+    waited_seconds: float = 0.0
+    next_wait_seconds: float = 0.0
+    runs: int = 1
+
+
 class DocumentRef(_Model):
     document_uuid: str
 
@@ -95,6 +119,14 @@ class StartTextractInput(_Model):
 class TextractJobRef(_Model):
     document_uuid: str
     job_id: str
+
+
+class TextractStart(_Model):
+    """The start activity's answer: a job, or no free slot yet (the workflow waits, asks again)."""
+
+    document_uuid: str
+    job_id: str | None = None
+    admitted: bool = True
 
 
 class TextractJobState(_Model):
@@ -184,3 +216,6 @@ class DocumentResult(_Model):
     entities: int = 0
     relationships: int = 0
     error: str | None = None
+
+
+DocumentInput.model_rebuild()

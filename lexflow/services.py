@@ -54,10 +54,16 @@ def build_services(settings: Settings, *, check_region: bool = True) -> Services
         from lexflow.aws import make_s3_client, make_textract_client
         from lexflow.ocr.s3 import check_region as check_bucket_region
         from lexflow.ocr.textract import TextractJobManager
+        from lexflow.ratelimit import Pacer
 
         s3, textract = make_s3_client(settings), make_textract_client(settings)
         if check_region and settings.s3_bucket:
             check_bucket_region(s3, textract, settings.s3_bucket)
         services.s3 = s3
-        services.textract = TextractJobManager(textract, s3)
+        services.textract = TextractJobManager(
+            textract,
+            s3,
+            start_pacer=Pacer(settings.textract_start_tps) if settings.textract_start_tps else None,
+            get_pacer=Pacer(settings.textract_get_tps) if settings.textract_get_tps else None,
+        )
     return services

@@ -5,6 +5,7 @@ Imported only by entry points: the domain modules of ``lexflow`` do not need Tem
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -53,6 +54,17 @@ def pipeline_options(settings: Settings) -> PipelineOptions:
         textract_start_max_attempts=settings.textract_start_max_attempts,
         textract_sync_fallback=settings.textract_sync_fallback,
         retry_wait_seconds=settings.retry_wait_seconds,
+        textract_async_polling_backoff=settings.textract_async_polling_backoff,
+        textract_async_max_polling_interval_seconds=(
+            settings.textract_async_max_polling_interval_seconds
+        ),
+        textract_notifications=settings.textract_notifications,
+        textract_notification_polling_interval_seconds=(
+            settings.textract_notification_polling_interval_seconds
+        ),
+        textract_start_task_queue=settings.textract_task_queue("start"),
+        textract_get_task_queue=settings.textract_task_queue("get"),
+        history_event_limit=settings.workflow_history_event_limit,
     )
 
 
@@ -112,7 +124,8 @@ def metrics_runtime(bind_address: str | None) -> Runtime | None:
     )
 
 
-def all_activities(services: Services) -> list[Any]:
+def all_activities(services: Services) -> dict[str, Any]:
+    """Every activity by its registered name."""
     from activities.bookkeeping import BookkeepingActivities
     from activities.chunking import ChunkingActivities
     from activities.entities import EntityActivities
@@ -121,22 +134,38 @@ def all_activities(services: Services) -> list[Any]:
     from activities.relationships import RelationshipActivities
     from activities.textract import TextractActivities
 
-    prepare = PrepareActivities(services)
     textract = TextractActivities(services)
-    local = LocalOcrActivities(services)
-    return [
-        prepare.prepare_document,
-        textract.start_textract_job,
-        textract.check_textract_job,
-        textract.fetch_textract_results,
-        textract.detect_text_sync,
-        local.run_local_ocr,
-        ChunkingActivities(services).chunk_document,
-        EntityActivities(services).extract_entities,
-        RelationshipActivities(services).build_relationships,
-        BookkeepingActivities(services).record_failure,
-        BookkeepingActivities(services).finalize_document,
-    ]
+    bookkeeping = BookkeepingActivities(services)
+    return {
+        "prepare_document": PrepareActivities(services).prepare_document,
+        "start_textract_job": textract.start_textract_job,
+        "check_textract_job": textract.check_textract_job,
+        "fetch_textract_results": textract.fetch_textract_results,
+        "detect_text_sync": textract.detect_text_sync,
+        "run_local_ocr": LocalOcrActivities(services).run_local_ocr,
+        "chunk_document": ChunkingActivities(services).chunk_document,
+        "extract_entities": EntityActivities(services).extract_entities,
+        "build_relationships": RelationshipActivities(services).build_relationships,
+        "record_failure": bookkeeping.record_failure,
+        "finalize_document": bookkeeping.finalize_document,
+    }
+
+
+class WorkerGroup:
+    """The main worker plus, when Textract rates are configured, one worker per rate-limited
+    Textract queue; entered and left together (``async with build_worker(...)``)."""
+
+    def __init__(self, workers: list[Worker]) -> None:
+        self.workers = workers
+        self._stack = contextlib.AsyncExitStack()
+
+    async def __aenter__(self) -> WorkerGroup:
+        for worker in self.workers:
+            await self._stack.enter_async_context(worker)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._stack.aclose()
 
 
 def build_worker(
@@ -145,19 +174,55 @@ def build_worker(
     *,
     task_queue: str | None = None,
     activity_executor: ThreadPoolExecutor | None = None,
-) -> Worker:
-    """A worker running DocumentWorkflow and every activity on one task queue."""
+) -> WorkerGroup:
+    """Workers for DocumentWorkflow and every activity.
+
+    Textract's start and get calls go to queues of their own when TEXTRACT_START_TPS /
+    TEXTRACT_GET_TPS are set: the server enforces ``max_task_queue_activities_per_second``
+    across every worker polling the queue, so the fleet as a whole stays inside the quota.
+    """
     from workflows.document import DocumentWorkflow
 
     settings = services.settings
+    if task_queue:
+        settings = settings.model_copy(update={"temporal_task_queue": task_queue})
     slots = settings.worker_max_concurrent_activities
-    return Worker(
-        client,
-        task_queue=task_queue or settings.temporal_task_queue,
-        workflows=[DocumentWorkflow],
-        activities=all_activities(services),
-        activity_executor=activity_executor or ThreadPoolExecutor(max_workers=slots),
-        max_concurrent_activities=slots,
-        max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
-        graceful_shutdown_timeout=timedelta(seconds=30),
+    executor = activity_executor or ThreadPoolExecutor(max_workers=slots + 4)
+    activities = all_activities(services)
+    routed = {
+        "start": ["start_textract_job"],
+        "get": ["check_textract_job", "fetch_textract_results"],
+    }
+    workers = []
+    for operation, names in routed.items():
+        queue = settings.textract_task_queue(operation)
+        if queue is None:
+            continue
+        tps = settings.textract_start_tps if operation == "start" else settings.textract_get_tps
+        workers.append(
+            Worker(
+                client,
+                task_queue=queue,
+                activities=[activities[n] for n in names],
+                activity_executor=executor,
+                max_concurrent_activities=slots,
+                max_task_queue_activities_per_second=tps,
+                graceful_shutdown_timeout=timedelta(seconds=30),
+            )
+        )
+    workers.insert(
+        0,
+        Worker(
+            client,
+            task_queue=settings.temporal_task_queue,
+            workflows=[DocumentWorkflow],
+            # Routed activities stay registered here too, so workflows started before a rate
+            # was configured (whose options name no Textract queue) still find them.
+            activities=list(activities.values()),
+            activity_executor=executor,
+            max_concurrent_activities=slots,
+            max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
+            graceful_shutdown_timeout=timedelta(seconds=30),
+        ),
     )
+    return WorkerGroup(workers)

@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.textract import TextractActivities
     from lexflow.contracts import (
         PIPELINE,
+        CarriedState,
         DocumentInput,
         DocumentRef,
         DocumentResult,
@@ -73,7 +74,12 @@ class DocumentWorkflow:
         self._relationships = 0
         self._error: str | None = None
         self._retry_requested = False
-        self._completion: TextractCompletion | None = None
+        # Completions by job id: a notification can arrive before the start activity returns.
+        self._completions: dict[str, TextractCompletion] = {}
+        self._waited = timedelta(0)
+        self._next_wait: timedelta | None = None
+        self._resumed_polling = False
+        self._runs = 1
 
     # --- signals and queries ----------------------------------------------------------------
 
@@ -86,8 +92,7 @@ class DocumentWorkflow:
     @workflow.signal
     def textract_completed(self, completion: TextractCompletion) -> None:
         """Textract finished the job (SNS/SQS notification): end the polling wait early."""
-        if completion.job_id == self._job_id:
-            self._completion = completion
+        self._completions[completion.job_id] = completion
 
     @workflow.query
     def status(self) -> DocumentStatus:
@@ -120,8 +125,12 @@ class DocumentWorkflow:
     async def run(self, inp: DocumentInput) -> DocumentResult:
         self._input = inp
         self._state = DocumentState.PROCESSING
-        self._publish(document_uuid=inp.document_uuid, file_name=inp.file_name)
         index = 0
+        if inp.carried is not None:
+            self._resume(inp.carried)
+            index = PIPELINE.index(Stage.OCR)
+        else:
+            self._publish(document_uuid=inp.document_uuid, file_name=inp.file_name)
         while index < len(PIPELINE):
             stage = PIPELINE[index]
             self._enter(stage)
@@ -136,6 +145,20 @@ class DocumentWorkflow:
         self._publish(status=self._state.value)
         visibility.count_outcome("completed")
         return self._result()
+
+    def _resume(self, carried: CarriedState) -> None:
+        """Pick up a poll that an earlier run of this workflow handed over (continue-as-new)."""
+        self._prepared = carried.prepared
+        self._started_at = carried.started_at
+        self._stage_seconds = dict(carried.stage_seconds)
+        self._attempts = carried.attempts
+        self._textract_attempt = carried.textract_attempt
+        self._job_id, self._job_status = carried.job_id, carried.job_status
+        self._polls = carried.polls
+        self._waited = timedelta(seconds=carried.waited_seconds)
+        self._next_wait = timedelta(seconds=carried.next_wait_seconds) if carried.job_id else None
+        self._resumed_polling = carried.job_id is not None
+        self._runs = carried.runs
 
     async def _run_stage(self, stage: Stage) -> None:
         ref = DocumentRef(document_uuid=self._uuid)
@@ -236,17 +259,7 @@ class DocumentWorkflow:
             if self._job_failed:
                 self._textract_attempt += 1
             try:
-                job = await workflow.execute_activity_method(
-                    TextractActivities.start_textract_job,
-                    summary=f"{self._name}: start Textract job (attempt {self._textract_attempt})",
-                    arg=StartTextractInput(
-                        document_uuid=self._uuid,
-                        s3_bucket=prepared.s3_bucket or "",
-                        s3_key=prepared.s3_key or "",
-                        attempt=self._textract_attempt,
-                    ),
-                    **policy.start_textract(options.textract_start_max_attempts).kwargs(),
-                )
+                job_id = await self._start_job(prepared)
             except ActivityError as err:
                 if not options.textract_sync_fallback or _error_type(err) in _BAD_DOCUMENT_TYPES:
                     raise
@@ -255,15 +268,19 @@ class DocumentWorkflow:
                     extra={"document_uuid": self._uuid, "error": _describe(err)},
                 )
                 return await self._textract_sync(DocumentRef(document_uuid=self._uuid))
-            self._job_id, self._job_failed, self._job_status = job.job_id, False, "IN_PROGRESS"
+            self._job_id, self._job_failed, self._job_status = job_id, False, "IN_PROGRESS"
+            self._waited, self._next_wait = timedelta(0), None
             visibility.count_textract_job("started")
-            self._completion = None
+        elif not self._resumed_polling:
+            self._waited, self._next_wait = timedelta(0), None  # a retry gets a fresh budget
+        self._resumed_polling = False
         try:
             state = await self._poll_until_done(self._job_id)
             if state.status != "FAILED":
                 return await workflow.execute_activity_method(
                     TextractActivities.fetch_textract_results,
                     TextractJobRef(document_uuid=self._uuid, job_id=state.job_id),
+                    task_queue=options.textract_get_task_queue,
                     summary=f"{self._name}: fetch results of Textract job {state.job_id}",
                     **policy.FETCH_TEXTRACT.kwargs(),
                 )
@@ -278,25 +295,57 @@ class DocumentWorkflow:
             non_retryable=True,
         )
 
+    async def _start_job(self, prepared: PrepareResult) -> str:
+        """Start a job once a slot under TEXTRACT_MAX_CONCURRENT_JOBS is free.
+
+        Waiting for a slot is a durable timer, not a busy activity, so a thousand queued
+        documents cost no worker capacity.
+        """
+        assert self._input is not None
+        options = self._input.options
+        backoff = timedelta(seconds=5)
+        while True:
+            started = await workflow.execute_activity_method(
+                TextractActivities.start_textract_job,
+                summary=f"{self._name}: start Textract job (attempt {self._textract_attempt})",
+                arg=StartTextractInput(
+                    document_uuid=self._uuid,
+                    s3_bucket=prepared.s3_bucket or "",
+                    s3_key=prepared.s3_key or "",
+                    attempt=self._textract_attempt,
+                ),
+                task_queue=options.textract_start_task_queue,
+                **policy.start_textract(options.textract_start_max_attempts).kwargs(),
+            )
+            if started.admitted and started.job_id:
+                return started.job_id
+            self._job_status = "WAITING_FOR_SLOT"
+            self._continue_as_new_if_long()
+            await workflow.sleep(backoff)
+            backoff = min(backoff * 2, timedelta(seconds=60))
+
     async def _poll_until_done(self, job_id: str) -> TextractJobState:
         """Durable timer, then a status check, until the job ends or the polling budget is spent.
 
         The budget counts timer time only (initial delay + intervals, the last one cut to fit),
-        so the checks happen at exactly the same points however long each check takes.
+        so the checks happen at exactly the same points however long each check takes. Intervals
+        grow by the configured backoff up to its cap; with completion notifications on, polling
+        is only the safety net and uses its own, slower interval.
         """
         assert self._input is not None
         options = self._input.options
         budget = timedelta(seconds=options.textract_async_max_polling_time_seconds)
-        wait = timedelta(seconds=options.textract_async_initial_delay_seconds)
-        interval = timedelta(seconds=options.textract_async_polling_interval_seconds)
-        waited = timedelta(0)
+        if self._next_wait is None:
+            self._next_wait = timedelta(seconds=options.textract_async_initial_delay_seconds)
         while True:
-            step = min(wait, budget - waited)
-            await self._sleep_unless_completed(step)
-            waited += step
+            self._continue_as_new_if_long()
+            step = min(self._next_wait, budget - self._waited)
+            await self._sleep_unless_completed(job_id, step)
+            self._waited += step
             state = await workflow.execute_activity_method(
                 TextractActivities.check_textract_job,
                 TextractJobRef(document_uuid=self._uuid, job_id=job_id),
+                task_queue=options.textract_get_task_queue,
                 **policy.CHECK_TEXTRACT.kwargs(),
             )
             self._polls += 1
@@ -304,20 +353,64 @@ class DocumentWorkflow:
             if state.finished:
                 visibility.count_textract_job("finished")
                 return state
-            if waited >= budget:
+            if self._waited >= budget:
                 raise PollingTimedOut(
                     f"Textract job {job_id} still {state.status} after "
                     f"{options.textract_async_max_polling_time_seconds} s of polling",
                     type="TextractPollingTimeout",
                     non_retryable=True,
                 )
-            wait = interval
+            self._next_wait = self._interval_after(step)
 
-    async def _sleep_unless_completed(self, duration: timedelta) -> None:
-        if duration <= timedelta(0) or self._completion is not None:
+    def _interval_after(self, previous: timedelta) -> timedelta:
+        assert self._input is not None
+        o = self._input.options
+        if o.textract_notifications:
+            return timedelta(seconds=o.textract_notification_polling_interval_seconds)
+        base = timedelta(seconds=o.textract_async_polling_interval_seconds)
+        if o.textract_async_polling_backoff <= 1.0 or self._polls <= 1:
+            return base
+        cap = timedelta(
+            seconds=max(
+                o.textract_async_max_polling_interval_seconds,
+                o.textract_async_polling_interval_seconds,
+            )
+        )
+        return min(max(previous, base) * o.textract_async_polling_backoff, cap)
+
+    async def _sleep_unless_completed(self, job_id: str, duration: timedelta) -> None:
+        if duration <= timedelta(0) or job_id in self._completions:
             return
         with contextlib.suppress(TimeoutError):
-            await workflow.wait_condition(lambda: self._completion is not None, timeout=duration)
+            await workflow.wait_condition(lambda: job_id in self._completions, timeout=duration)
+
+    def _continue_as_new_if_long(self) -> None:
+        """Hand the poll over to a fresh run before history outgrows its bound.
+
+        Only between activities, and never with a completion signal pending, so nothing that
+        arrived is lost; the next run resumes the same job with the same budget.
+        """
+        assert self._input is not None and self._prepared is not None
+        info = workflow.info()
+        if self._completions or (
+            info.get_current_history_length() < self._input.options.history_event_limit
+        ):
+            return
+        self._leave(Stage.OCR)
+        carried = CarriedState(
+            prepared=self._prepared,
+            started_at=self._started_at,
+            stage_seconds=self._stage_seconds,
+            attempts=self._attempts,
+            textract_attempt=self._textract_attempt,
+            job_id=self._job_id,
+            job_status=self._job_status,
+            polls=self._polls,
+            waited_seconds=self._waited.total_seconds(),
+            next_wait_seconds=(self._next_wait or timedelta(0)).total_seconds(),
+            runs=self._runs + 1,
+        )
+        workflow.continue_as_new(self._input.model_copy(update={"carried": carried}))
 
     # --- failure and retry ----------------------------------------------------------------------
 

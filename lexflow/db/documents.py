@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from lexflow.db.models import DocumentPage, SourceDocument, TextractResultPage
@@ -166,6 +166,56 @@ def resume_page(engine: Engine, document_uuid: str, *, fresh: bool) -> int:
     while page in done:
         page += 1
     return page
+
+
+# A reservation whose Start call never came back (a worker died in between) stops counting after
+# this long, so a crash cannot shrink the fleet's job budget for good.
+_STARTING_GRACE = timedelta(minutes=5)
+
+
+def reserve_textract_slot(engine: Engine, document_uuid: str, max_jobs: int) -> bool:
+    """Claim one of ``max_jobs`` concurrent Textract job slots for the document.
+
+    Jobs IN_PROGRESS and fresh reservations (STARTING) count. The check and the claim are one
+    statement, and on PostgreSQL a transaction-scoped advisory lock serialises claimers, so
+    two workers can never both take the last slot.
+    """
+    now = utcnow()
+    busy = (
+        select(func.count())
+        .select_from(SourceDocument)
+        .where(
+            SourceDocument.document_uuid != document_uuid,
+            (SourceDocument.textract_job_status == "IN_PROGRESS")
+            | (
+                (SourceDocument.textract_job_status == "STARTING")
+                & (SourceDocument.updated_at > now - _STARTING_GRACE)
+            ),
+        )
+        .scalar_subquery()
+    )
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(7311)"))
+        claimed = conn.execute(
+            update(SourceDocument)
+            .where(SourceDocument.document_uuid == document_uuid, busy < max_jobs)
+            .values(textract_job_status="STARTING", updated_at=now)
+        ).rowcount
+    return bool(claimed)
+
+
+def release_textract_slot(engine: Engine, document_uuid: str) -> None:
+    """Give back a reservation whose Start call failed."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(SourceDocument)
+            .where(
+                SourceDocument.document_uuid == document_uuid,
+                SourceDocument.textract_job_status == "STARTING",
+            )
+            .values(textract_job_status=None, updated_at=utcnow())
+        )
 
 
 def find_ocr_donor(engine: Engine, sha256: str, page_count: int) -> str | None:

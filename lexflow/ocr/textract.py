@@ -24,6 +24,7 @@ from lexflow.errors import (
 )
 from lexflow.ocr.s3 import S3Location, check_region
 from lexflow.ocr.textract_parse import document_page_count
+from lexflow.ratelimit import Pacer
 
 __all__ = [
     "FAILED",
@@ -139,10 +140,19 @@ class TextractJobManager:
             ``None`` skips that check.
     """
 
-    def __init__(self, textract: TextractClient, s3: S3Client | None = None) -> None:
+    def __init__(
+        self,
+        textract: TextractClient,
+        s3: S3Client | None = None,
+        *,
+        start_pacer: Pacer | None = None,
+        get_pacer: Pacer | None = None,
+    ) -> None:
         self.textract = textract
         self.s3 = s3
         self._checked_buckets: set[str] = set()
+        # Per-process pacing of the calls themselves (TEXTRACT_START_TPS / TEXTRACT_GET_TPS).
+        self._start_pacer, self._get_pacer = start_pacer, get_pacer
 
     def check_region(self, bucket: str) -> None:
         """Raise ``RegionMismatchError`` if ``bucket`` is not in the Textract client's region."""
@@ -183,6 +193,8 @@ class TextractJobManager:
         if notification is not None:
             topic_arn, role_arn = notification
             request["NotificationChannel"] = {"SNSTopicArn": topic_arn, "RoleArn": role_arn}
+        if self._start_pacer is not None:
+            self._start_pacer.wait()
         with aws_errors(f"start Textract job for {loc.uri}"):
             response = self.textract.start_document_text_detection(**request)
         return str(response["JobId"])
@@ -191,6 +203,8 @@ class TextractJobManager:
         request: dict[str, Any] = {"JobId": job_id, "MaxResults": max_results}
         if next_token:
             request["NextToken"] = next_token
+        if self._get_pacer is not None:
+            self._get_pacer.wait()
         with aws_errors(f"Textract job {job_id}"):
             response: Mapping[str, Any] = self.textract.get_document_text_detection(**request)
         return response

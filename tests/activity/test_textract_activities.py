@@ -13,6 +13,7 @@ import boto3
 import pytest
 from moto import mock_aws
 from PIL import Image, ImageDraw
+from sqlalchemy import update
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
@@ -21,6 +22,7 @@ from lexflow import cache
 from lexflow.aws import make_s3_client, make_textract_client
 from lexflow.contracts import DocumentRef, StartTextractInput, TextractJobRef
 from lexflow.db import documents
+from lexflow.db.models import SourceDocument
 from lexflow.errors import TransientError
 from lexflow.ocr.textract import TextractJobManager
 from lexflow.services import Services
@@ -297,3 +299,66 @@ def base64_or_bytes(value: Any) -> bytes:
     import base64
 
     return value if isinstance(value, bytes) else base64.b64decode(value)
+
+
+def second_document(aws: Aws) -> Aws:
+    doc = str(uuid.uuid4())
+    key = f"lexflow/{doc}/exhibit.pdf"
+    aws.services.s3.put_object(Bucket=BUCKET, Key=key, Body=b"%PDF-1.7\n%%EOF\n")
+    documents.register_document(
+        aws.services.engine,
+        documents.Registration(
+            document_uuid=doc,
+            file_name="exhibit.pdf",
+            source_uri=f"s3://{BUCKET}/{key}",
+            workflow_id=f"document-{doc}",
+            run_id="run",
+            ocr_engine="textract",
+        ),
+    )
+    return dataclasses.replace(aws, document_uuid=doc, key=key)
+
+
+def test_jobs_beyond_the_concurrency_cap_wait_for_a_free_slot(aws: Aws) -> None:
+    capped = dataclasses.replace(
+        aws,
+        services=dataclasses.replace(
+            aws.services,
+            settings=aws.services.settings.model_copy(update={"textract_max_concurrent_jobs": 1}),
+        ),
+    )
+    other = second_document(capped)
+    # Jobs of documents outside this test may be IN_PROGRESS in the shared database.
+    with capped.services.engine.begin() as conn:
+        conn.execute(
+            update(SourceDocument)
+            .where(SourceDocument.textract_job_status.in_(["IN_PROGRESS", "STARTING"]))
+            .values(textract_job_status="SUCCEEDED")
+        )
+    acts = TextractActivities(capped.services)
+
+    first = run(acts.start_textract_job, capped.start_input())
+    waiting = run(acts.start_textract_job, other.start_input())
+    run(
+        acts.check_textract_job,
+        TextractJobRef(document_uuid=aws.document_uuid, job_id=str(first.job_id)),
+    )
+    run(
+        acts.check_textract_job,
+        TextractJobRef(document_uuid=aws.document_uuid, job_id=str(first.job_id)),
+    )  # SUCCEEDED
+    admitted = run(acts.start_textract_job, other.start_input())
+
+    assert first.admitted and first.job_id
+    assert (waiting.admitted, waiting.job_id) == (False, None)
+    assert admitted.admitted and admitted.job_id not in (None, first.job_id)
+    assert len(aws.fake.calls_to(START)) == 2
+
+
+def test_textracts_own_job_limit_is_a_wait_not_a_failure(aws: Aws) -> None:
+    aws.fake.fail_next(START, "LimitExceededException", times=10)
+
+    answer = run(TextractActivities(aws.services).start_textract_job, aws.start_input())
+
+    assert (answer.admitted, answer.job_id) == (False, None)
+    assert aws.row().textract_job_status is None  # the reservation was given back

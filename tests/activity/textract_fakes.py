@@ -137,6 +137,8 @@ class Call:
     params: dict[str, Any]
     region: str
     error: str | None = None
+    at: float = field(default_factory=time.monotonic)
+    """When the fake answered (time.monotonic), for rate assertions."""
 
 
 class FakeTextract:

@@ -29,11 +29,11 @@ from lexflow.db.models import (
     Relationship,
     SourceDocument,
 )
-from lexflow.launch import launch
+from lexflow.launch import launch, wait_for
 from lexflow.services import build_services
 from lexflow.temporal import build_worker, document_uuid_for
 from tests import docgen
-from tests.activity.textract_fakes import START, FakeTextract, text_blocks, textract_behaviour
+from tests.activity.textract_fakes import GET, START, FakeTextract, text_blocks, textract_behaviour
 from tests.conftest import _temporal_binary
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,7 +54,8 @@ PAGES = [
 @pytest.fixture(scope="module")
 async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter, dev_server_existing_path=_temporal_binary()
+        data_converter=pydantic_data_converter,
+        dev_server_existing_path=_temporal_binary(),
     )
     yield env
     await env.shutdown()
@@ -309,3 +310,36 @@ async def test_textract_is_sent_only_the_pages_without_a_text_layer(
     assert [(p.number, p.source) for p in pages] == [(1, "text-layer"), (2, "textract")]
     assert pages[0].text.startswith("UNITED STATES DISTRICT COURT")
     assert pages[1].text == "\n".join(scanned_page)
+
+
+def peak_per_second(times: list[float]) -> int:
+    """The most calls inside any one-second window."""
+    times = sorted(times)
+    return max((sum(1 for u in times[i:] if u - t < 1.0) for i, t in enumerate(times)), default=0)
+
+
+async def test_textract_calls_keep_to_the_configured_rates(
+    dev_server: WorkflowEnvironment, e2e_settings: Settings, tmp_path: Path
+) -> None:
+    settings = e2e_settings.model_copy(update={"textract_start_tps": 2.0, "textract_get_tps": 5.0})
+    services = build_services(settings)
+    # Different content per file, so none is served from the content-hash cache.
+    files = [
+        str(docgen.born_digital_pdf(tmp_path / f"exhibit-{i}.pdf", [PAGES[0], [f"Exhibit {i}"]]))
+        for i in range(6)
+    ]
+
+    with textract_behaviour(in_progress_calls=1, page_size=30, blocks=text_blocks(PAGES)) as fake:
+        async with build_worker(dev_server.client, services):
+            launched = await launch(dev_server.client, settings, files)
+            outcomes = await asyncio.wait_for(wait_for(dev_server.client, launched), timeout=90)
+
+    assert [o.status for o in outcomes] == ["completed"] * 6
+    starts = [c.at for c in fake.calls_to(START)]
+    gets = [c.at for c in fake.calls_to(GET)]
+    assert len(starts) == 6
+    # Fleet-wide, the task-queue limit holds activity starts to the rate; in-process, each call
+    # is paced too (a fetch pages through several NextTokens inside one activity).
+    assert peak_per_second(starts) <= 2 + 1  # +1 for clock granularity
+    assert peak_per_second(gets) <= 5 + 1
+    assert len(gets) >= 6 * 3  # status checks, then result pages, for each document

@@ -25,6 +25,7 @@ from lexflow.contracts import (
     StartTextractInput,
     TextractJobRef,
     TextractJobState,
+    TextractStart,
 )
 
 
@@ -39,6 +40,8 @@ class FakePipeline:
     #: Stage name -> how many calls fail (non-retryable) before one succeeds.
     failures: dict[str, int] = field(default_factory=dict)
     start_error: ApplicationError | None = None
+    #: Start calls answered "no slot free" before one is admitted.
+    slots_free_after: int = 0
     calls: Counter[str] = field(default_factory=Counter)
     start_inputs: list[StartTextractInput] = field(default_factory=list)
     failures_recorded: list[FailureRecord] = field(default_factory=list)
@@ -68,12 +71,15 @@ class FakePipeline:
             )
 
         @activity.defn(name="start_textract_job")
-        async def start(inp: StartTextractInput) -> TextractJobRef:
+        async def start(inp: StartTextractInput) -> TextractStart:
             self.start_inputs.append(inp)
             self._maybe_fail("start")
             if self.start_error is not None:
                 raise self.start_error
-            return TextractJobRef(document_uuid=inp.document_uuid, job_id=f"job-{inp.attempt}")
+            if self.slots_free_after > 0:
+                self.slots_free_after -= 1
+                return TextractStart(document_uuid=inp.document_uuid, admitted=False)
+            return TextractStart(document_uuid=inp.document_uuid, job_id=f"job-{inp.attempt}")
 
         @activity.defn(name="check_textract_job")
         async def check(ref: TextractJobRef) -> TextractJobState:

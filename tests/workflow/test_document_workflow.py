@@ -34,6 +34,8 @@ OPTIONS = PipelineOptions(
     textract_async_polling_interval_seconds=5,
     textract_async_max_polling_time_seconds=600,
     retry_wait_seconds=7 * 24 * 3600,
+    # One run per test unless a test is about continue-as-new.
+    history_event_limit=100_000,
 )
 
 
@@ -324,3 +326,96 @@ async def test_content_already_ocred_skips_ocr(
     assert result.status is DocumentState.COMPLETED
     assert result.ocr_engine == "cache"
     assert fake.calls["start"] == fake.calls["check"] == 0
+
+
+async def test_long_poll_continues_as_new_and_keeps_job_polls_and_budget(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.statuses = ["IN_PROGRESS"] * 59 + ["SUCCEEDED"]
+    handle = await start(
+        workflow_env.client, task_queue, OPTIONS.model_copy(update={"history_event_limit": 60})
+    )
+
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    assert (fake.calls["prepare"], fake.calls["start"], fake.calls["check"]) == (1, 1, 60)
+    latest = await workflow_env.client.get_workflow_handle(handle.id).describe()
+    runs: list[int] = []
+    run_id: str | None = latest.run_id
+    while run_id:
+        history = await workflow_env.client.get_workflow_handle(
+            handle.id, run_id=run_id
+        ).fetch_history()
+        runs.append(len(history.events))
+        start_attrs = history.events[0].workflow_execution_started_event_attributes
+        run_id = start_attrs.continued_execution_run_id or None
+    assert len(runs) >= 5
+    assert max(runs) < 60 + 15  # bounded: the check happens between activities
+    status = await handle.query(DocumentWorkflow.status)
+    assert (status.polls, status.textract_job_id) == (60, "job-1")
+    assert 300 <= status.stage_seconds["ocr"] < 310  # 60 timers of 5 s, plus the checks
+
+
+async def test_polling_interval_backs_off_up_to_its_cap(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.statuses = ["IN_PROGRESS"] * 6 + ["SUCCEEDED"]
+    options = OPTIONS.model_copy(
+        update={
+            "textract_async_polling_backoff": 2.0,
+            "textract_async_max_polling_interval_seconds": 30,
+        }
+    )
+    handle = await start(workflow_env.client, task_queue, options)
+
+    await handle.result()
+
+    assert [t.total_seconds() for t in await timer_durations(handle)] == [5, 5, 10, 20, 30, 30, 30]
+
+
+async def test_with_notifications_polling_is_only_a_slow_safety_net(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.statuses = ["IN_PROGRESS", "IN_PROGRESS", "SUCCEEDED"]
+    options = OPTIONS.model_copy(
+        update={
+            "textract_notifications": True,
+            "textract_notification_polling_interval_seconds": 120,
+        }
+    )
+    handle = await start(workflow_env.client, task_queue, options)
+
+    await handle.result()
+
+    assert [t.total_seconds() for t in await timer_durations(handle)] == [5, 120, 120]
+
+
+async def test_no_free_job_slot_means_waiting_on_timers_not_failing(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.slots_free_after = 3
+    handle = await start(workflow_env.client, task_queue)
+
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    assert fake.calls["start"] == 4
+    assert fake.failures_recorded == []
+    waits = [t.total_seconds() for t in await timer_durations(handle)]
+    assert waits[:3] == [5, 10, 20]  # slot waits back off, then the polling timers follow
+
+
+async def test_completion_signalled_before_the_start_returned_is_not_lost(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    options = OPTIONS.model_copy(update={"textract_async_initial_delay_seconds": 3600})
+    handle = await start(workflow_env.client, task_queue, options)
+    # Sent at once: the workflow has not seen the job id yet when this arrives.
+    await handle.signal(DocumentWorkflow.textract_completed, TextractCompletion(job_id="job-1"))
+
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    assert fake.calls["check"] == 1
+    assert await timer_durations(handle) == []
