@@ -35,10 +35,20 @@ async def main() -> int:
         "worker started",
         extra={"task_queue": settings.temporal_task_queue, "address": settings.temporal_address},
     )
+    consumer = None
+    if settings.worker_consume_notifications:
+        from lexflow.aws import make_sqs_client
+        from lexflow.notifications import consumer_settings, run_consumer
+
+        consumer = asyncio.create_task(
+            run_consumer(make_sqs_client(settings), client, consumer_settings(settings), stop)
+        )
     async with worker:
         await stop.wait()
         # Leaving the block drains: running activities get graceful_shutdown_timeout to finish.
         log.info("shutting down: finishing running activities")
+        if consumer is not None:
+            await consumer  # stops after its current long poll (at most 20 s)
     log.info("worker stopped")
     return 0
 

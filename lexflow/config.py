@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     textract_sqs_queue_url: str | None = Field(
         None, description="SQS queue subscribed to the topic, read by `lexflow notifications`."
     )
+    textract_sqs_wait_time_seconds: int = Field(20, ge=0, le=20)
+    textract_sqs_max_messages: int = Field(10, ge=1, le=10)
+    textract_sqs_visibility_timeout_seconds: int = Field(30, gt=10)
+    worker_consume_notifications: bool = Field(
+        False, description="Run the notification consumer inside the worker process."
+    )
     textract_notification_polling_interval_seconds: int = Field(
         60, ge=1, description="Safety-net polling interval when notifications are on."
     )

@@ -13,6 +13,11 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 
+def workflow_id_for(document_uuid: str) -> str:
+    """Every document's workflow is ``document-<uuid>``: one per document, found by its uuid."""
+    return f"document-{document_uuid}"
+
+
 class Stage(StrEnum):
     PREPARE = "prepare"
     OCR = "ocr"

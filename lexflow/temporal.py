@@ -20,6 +20,7 @@ from temporalio.worker import Worker
 
 from lexflow.config import Settings
 from lexflow.contracts import PipelineOptions
+from lexflow.contracts import workflow_id_for as workflow_id_for  # the entry points import it here
 from lexflow.services import Services
 from lexflow.sources import is_s3_uri
 
@@ -33,10 +34,6 @@ def document_uuid_for(source_uri: str) -> str:
     """A stable uuid per source, so launching the same file again addresses the same document."""
     canonical = source_uri if is_s3_uri(source_uri) else str(Path(source_uri).resolve())
     return str(uuid.uuid5(_DOCUMENT_NAMESPACE, canonical))
-
-
-def workflow_id_for(document_uuid: str) -> str:
-    return f"document-{document_uuid}"
 
 
 def web_ui_link(settings: Settings, workflow_id: str) -> str:
