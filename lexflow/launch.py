@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,14 +113,24 @@ def _expand_s3(uri: str, s3: Any | None) -> list[str]:
     return [f"s3://{bucket}/{k}" for k in sorted(keys)]
 
 
-async def launch(client: Client, settings: Settings, sources: Iterable[str]) -> list[Launched]:
-    """Start one workflow per source; a document whose workflow is running is not started twice."""
+async def launch(
+    client: Client,
+    settings: Settings,
+    sources: Iterable[str],
+    *,
+    document_uuids: Mapping[str, str] | None = None,
+) -> list[Launched]:
+    """Start one workflow per source; a document whose workflow is running is not started twice.
+
+    A source's document uuid derives from its path or URI, unless ``document_uuids`` names one
+    (a row left by an older system keeps its own uuid when it is resubmitted).
+    """
     searchable = await ensure_search_attributes(client, settings.temporal_namespace)
     options = pipeline_options(settings).model_copy(update={"search_attributes": searchable})
     launched: list[Launched] = []
     for source in sources:
         uri = source if is_s3_uri(source) else str(Path(source).resolve())
-        uuid = document_uuid_for(uri)
+        uuid = (document_uuids or {}).get(source) or document_uuid_for(uri)
         wid = workflow_id_for(uuid)
         item = Launched(uuid, wid, file_name_of(uri), uri)
         try:

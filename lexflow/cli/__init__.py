@@ -1,1 +1,1 @@
-"""The ``lexflow`` command: database, export, status and retry for operators."""
+"""The ``lexflow`` command: database, export, status, retry, monitor and migrate for operators."""

@@ -25,12 +25,38 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("document", help="document uuid or workflow id")
 
     status = sub.add_parser("status", help="one document's full story")
-    status.add_argument("document", help="document uuid or workflow id")
+    status.add_argument("document", help="document uuid, workflow id, or uuid prefix")
 
-    retry = sub.add_parser("retry", help="send the retry signal to failed documents")
-    retry.add_argument("documents", nargs="*", help="document uuids or workflow ids")
+    retry = sub.add_parser(
+        "retry", help="resume failed documents (signal), or start closed ones again (new run)"
+    )
+    retry.add_argument("documents", nargs="*", help="document uuids, workflow ids or uuid prefixes")
     retry.add_argument("--all-failed", action="store_true", help="every failed document")
+
+    monitor = sub.add_parser("monitor", help="watch the pipeline")
+    monitor_sub = monitor.add_subparsers(dest="monitor_command", required=True)
+    live = monitor_sub.add_parser("live", help="terminal dashboard, refreshed every few seconds")
+    live.add_argument("--once", action="store_true", help="print one frame and exit")
+    live.add_argument("--interval", type=_positive, default=3.0, metavar="S", help="seconds")
+    live.add_argument("--limit", type=int, default=8, metavar="N", help="rows per section")
+
+    migrate = sub.add_parser(
+        "migrate", help="resubmit documents left incomplete, clear stale cache, check Textract"
+    )
+    migrate.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+
+    sub.add_parser(
+        "notifications",
+        help="consume Textract completion notifications (TEXTRACT_SQS_QUEUE_URL) until stopped",
+    )
     return parser
+
+
+def _positive(value: str) -> float:
+    number = float(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return number
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -40,12 +66,17 @@ def main(argv: list[str] | None = None) -> None:
         "export": _export,
         "status": _status,
         "retry": _retry,
+        "monitor": _monitor,
+        "migrate": _migrate,
+        "notifications": _notifications,
     }
     try:
         code = handlers[args.command](args)
     except LexflowError as exc:
         print(f"lexflow {args.command}: {exc}", file=sys.stderr)
         code = 2
+    except KeyboardInterrupt:
+        code = 0 if args.command == "monitor" else 130
     sys.stdout.flush()
     sys.stderr.flush()
     # sdk-python#300: after Temporal was used the interpreter's teardown can abort; skip it.
@@ -86,3 +117,29 @@ def _retry(args: argparse.Namespace) -> int:
     from lexflow.cli.retry import retry_documents
 
     return asyncio.run(retry_documents(load_settings(), args.documents, args.all_failed))
+
+
+def _monitor(args: argparse.Namespace) -> int:
+    from lexflow.cli.monitor import run_monitor
+
+    return asyncio.run(
+        run_monitor(load_settings(), once=args.once, interval=args.interval, limit=args.limit)
+    )
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from lexflow.cli.migrate import run_migrate
+
+    return asyncio.run(run_migrate(load_settings(), args.dry_run))
+
+
+def _notifications(args: argparse.Namespace) -> int:
+    from lexflow.notifications.serve import serve_notifications
+
+    stats = asyncio.run(serve_notifications(load_settings()))
+    print(f"lexflow notifications: stopped ({stats})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    main()
