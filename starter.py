@@ -66,6 +66,8 @@ async def run_embedded(settings: Settings, args: argparse.Namespace) -> int:
             print(
                 f"lexflow: embedded Temporal at {emb.address}, Web UI {emb.ui_url}", file=sys.stderr
             )
+            # Links must point at this run's Web UI, wherever it had to start.
+            settings = settings.model_copy(update={"temporal_ui_url": emb.ui_url})
             services = build_services(settings)
             upgrade(services.engine)
             async with build_worker(emb.client, services):

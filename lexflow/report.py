@@ -33,7 +33,7 @@ class ProgressPrinter:
         total = status.page_count or "?"
         detail = f", page {pages_done}/{total}" if pages_done else ""
         if not detail and status.page_count:
-            detail = f", {status.page_count} pages"
+            detail = f", {_count(status.page_count, 'page')}"
         job = f", Textract job {status.textract_job_id}" if status.textract_job_id else ""
         line = f"  {item.file_name}: {status.state.value} at {status.stage.value}{detail}{job}"
         print(line, file=self._out)
@@ -69,10 +69,14 @@ def summary_table(outcomes: Sequence[Outcome]) -> str:
     pages = sum(o.pages for o in outcomes)
     sent = sum(o.pages_sent_to_ocr for o in outcomes)
     lines.append(
-        f"{done} completed, {len(outcomes) - done} failed; "
-        f"{pages} pages, {sent} sent to OCR ({pages - sent} read from their text layer or cache)"
+        f"{done} completed, {len(outcomes) - done} failed; {_count(pages, 'page')}, "
+        f"{sent} sent to OCR ({pages - sent} read from their text layer or cache)"
     )
     return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _cell(value: object) -> str:
