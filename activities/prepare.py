@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from temporalio import activity
 
@@ -13,7 +14,7 @@ from lexflow import cache
 from lexflow.contracts import PrepareInput, PrepareResult
 from lexflow.db import documents
 from lexflow.inspect import DocumentInfo, inspect_file
-from lexflow.ocr.pdf_pages import plan_pages, write_page_subset
+from lexflow.ocr.pdf_pages import plan_pages, split_pages, write_page_subset
 from lexflow.ocr.s3 import parse_s3_uri, upload_file
 from lexflow.services import Services
 from lexflow.sources import is_s3_uri, local_copy
@@ -62,6 +63,7 @@ class PrepareActivities:
             s3_key=route.key,
             text_layer_pages=list(info.text_layer_pages),
             textract_page_map=list(route.page_map) if route.page_map else None,
+            textract_parts=route.parts or None,
         )
         if donor is not None:
             documents.copy_pages(s.engine, donor, inp.document_uuid)
@@ -83,6 +85,7 @@ class PrepareActivities:
             s3_bucket=route.bucket,
             s3_key=route.key,
             cached_ocr=donor is not None,
+            parts=max(1, len(route.parts)),
             text_layer_pages=list(info.text_layer_pages),
         )
 
@@ -101,12 +104,53 @@ class PrepareActivities:
         )
         if not plan.ocr_pages:
             return Route(engine="local")  # every page has its text: nothing to send
-        if not plan.text_pages:
+        settings = self._s.settings
+        fits = (
+            len(plan.ocr_pages) <= settings.textract_async_max_pages
+            and info.size_bytes <= settings.textract_async_max_bytes
+        )
+        if (fits and not plan.text_pages) or info.media_type != "application/pdf":
             return Route("textract", *self._upload(inp, path, inp.file_name))
+        if fits:
+            with tempfile.TemporaryDirectory(prefix="lexflow-") as tmp:
+                subset = write_page_subset(path, plan.ocr_pages, Path(tmp) / "ocr-pages.pdf")
+                name = f"ocr-pages-{info.sha256[:12]}.pdf"
+                bucket, key = self._upload(inp, subset, name, True)
+            return Route("textract", bucket, key, plan.ocr_pages)
+        parts = self._upload_parts(inp, info, path, plan.ocr_pages)
+        first = parts[0]
+        return Route("textract", first["bucket"], first["key"], tuple(first["pages"]), parts)
+
+    def _upload_parts(
+        self, inp: PrepareInput, info: DocumentInfo, path: Path, pages: tuple[int, ...]
+    ) -> list[dict[str, Any]]:
+        """Split a PDF over Textract's limits into parts, one job each, uploaded one at a time.
+
+        Each part is written to disk and streamed to S3 before the next is written, so neither
+        memory nor disk ever holds more than one part.
+        """
+        settings = self._s.settings
+        runs = split_pages(
+            pages,
+            file_bytes=info.size_bytes,
+            file_pages=info.page_count,
+            max_pages=settings.textract_async_max_pages,
+            max_bytes=settings.textract_async_max_bytes,
+        )
+        parts: list[dict[str, Any]] = []
         with tempfile.TemporaryDirectory(prefix="lexflow-") as tmp:
-            subset = write_page_subset(path, plan.ocr_pages, Path(tmp) / "ocr-pages.pdf")
-            bucket, key = self._upload(inp, subset, f"ocr-pages-{info.sha256[:12]}.pdf", True)
-        return Route("textract", bucket, key, plan.ocr_pages)
+            while runs:
+                run = runs.pop(0)
+                part_file = write_page_subset(path, run, Path(tmp) / "part.pdf")
+                if part_file.stat().st_size > settings.textract_async_max_bytes and len(run) > 1:
+                    half = len(run) // 2
+                    runs[:0] = [run[:half], run[half:]]  # denser pages than average: halve
+                    continue
+                name = f"part-{len(parts) + 1}-{info.sha256[:12]}.pdf"
+                bucket, key = self._upload(inp, part_file, name, True)
+                parts.append({"bucket": bucket, "key": key, "pages": list(run)})
+                activity.heartbeat(f"part {len(parts)} uploaded")
+        return parts
 
     def _upload(
         self, inp: PrepareInput, path: Path, name: str, derived: bool = False
@@ -128,3 +172,4 @@ class Route:
     bucket: str | None = None
     key: str | None = None
     page_map: tuple[int, ...] = ()
+    parts: list[dict[str, Any]] = field(default_factory=list)

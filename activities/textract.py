@@ -39,7 +39,13 @@ class TextractActivities:
         """Start (or find again) the document's asynchronous text-detection job, once a slot
         under TEXTRACT_MAX_CONCURRENT_JOBS is free; else answer "not admitted" to wait."""
         s, uuid = self._s, inp.document_uuid
-        existing = self._reusable_job(uuid, inp.attempt)
+        loc = S3Location(inp.s3_bucket, inp.s3_key)
+        row = documents.get_document(s.engine, uuid)
+        if row is not None and row.textract_parts:  # a split document: this part's own file
+            part = row.textract_parts[inp.part]
+            loc = S3Location(part["bucket"], part["key"])
+        # Parts rely on the per-part ClientRequestToken alone to find a job again.
+        existing = None if inp.part else self._reusable_job(uuid, inp.attempt)
         if existing:
             activity.logger.info(
                 "reusing Textract job", extra={"document_uuid": uuid, "job_id": existing}
@@ -51,9 +57,7 @@ class TextractActivities:
         ):
             return TextractStart(document_uuid=uuid, admitted=False)
         try:
-            job_id = manager.start_job(
-                S3Location(inp.s3_bucket, inp.s3_key), uuid, inp.attempt, self._notification()
-            )
+            job_id = manager.start_job(loc, uuid, inp.attempt, self._notification(), inp.part)
         except ThrottledError as exc:
             documents.release_textract_slot(s.engine, uuid)
             if "LimitExceeded" in str(exc):  # Textract's own job cap: a wait, not a failure
@@ -151,9 +155,25 @@ class TextractActivities:
         row = documents.get_document(s.engine, ref.document_uuid)
         assert row is not None, "prepare registered the document"
         ocr_pages = blocks_to_pages(blocks)
-        sent = len(ocr_pages)
-        if row.textract_page_map:  # Textract read a subset: give pages their original numbers
+        if row.textract_parts:  # one part of a split document: its pages, in original numbers
+            ocr_pages = renumber(ocr_pages, row.textract_parts[ref.part]["pages"])
+            if ref.part == 0:
+                documents.resume_page(s.engine, ref.document_uuid, fresh=True)
+            for ocr_page in ocr_pages:
+                documents.save_page(s.engine, ref.document_uuid, ocr_page)
+            documents.clear_staged_results(s.engine, ref.job_id)
+            if not ref.last_part:
+                return OcrSummary(
+                    document_uuid=ref.document_uuid,
+                    engine="textract",
+                    page_count=len(ocr_pages),
+                    line_count=sum(len(p.lines) for p in ocr_pages),
+                    pages_sent_to_ocr=len(ocr_pages),
+                )
+            ocr_pages = documents.load_pages(s.engine, ref.document_uuid)  # every part's pages
+        elif row.textract_page_map:  # Textract read a subset: give pages their original numbers
             ocr_pages = renumber(ocr_pages, row.textract_page_map)
+        sent = len(ocr_pages)
         ocr = OcrDocument(pages=self._merge_text_layer(row, ocr_pages))
         if last is not None:
             ocr.warnings = list(last.warnings)
@@ -206,7 +226,7 @@ class TextractActivities:
     def _merge_text_layer(self, row: SourceDocument, ocr_pages: list[OcrPage]) -> list[OcrPage]:
         done = {p.number for p in ocr_pages}
         missing = [p for p in self._text_pages(row) if p not in done]
-        if not row.textract_page_map or not missing:
+        if not (row.textract_page_map or row.textract_parts) or not missing:
             return ocr_pages
         with local_copy(row.source_uri, self._s.s3) as path:
             text = read_text_layer_pages(path, missing)

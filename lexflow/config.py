@@ -102,6 +102,12 @@ class Settings(BaseSettings):
     workflow_history_event_limit: int = Field(
         150, ge=50, description="A polling workflow continues as new past this many events."
     )
+    textract_async_max_pages: int = Field(
+        3000, ge=1, description="Pages per Textract job; larger documents are split into parts."
+    )
+    textract_async_max_bytes: int = Field(
+        500 * 1024 * 1024, ge=1, description="Bytes per Textract job; larger files are split."
+    )
     textract_start_max_attempts: int = Field(
         5, ge=1, description="Async start attempts before the synchronous fallback."
     )

@@ -91,6 +91,8 @@ class PrepareResult(_Model):
     s3_key: str | None = None
     cached_ocr: bool = False
     """OCR output was reused from an earlier document with the same content."""
+    parts: int = 1
+    """Textract jobs needed: more than one when the file is over Textract's limits."""
     text_layer_pages: list[int] = Field(default_factory=list)
 
 
@@ -107,6 +109,7 @@ class CarriedState(_Model):
     polls: int = 0
     waited_seconds: float = 0.0
     next_wait_seconds: float = 0.0
+    part: int = 0
     runs: int = 1
 
 
@@ -119,11 +122,14 @@ class StartTextractInput(_Model):
     s3_bucket: str
     s3_key: str
     attempt: int = 1
+    part: int = 0
 
 
 class TextractJobRef(_Model):
     document_uuid: str
     job_id: str
+    part: int = 0
+    last_part: bool = True
 
 
 class TextractStart(_Model):

@@ -79,6 +79,7 @@ class DocumentWorkflow:
         self._waited = timedelta(0)
         self._next_wait: timedelta | None = None
         self._resumed_polling = False
+        self._part = 0
         self._runs = 1
 
     # --- signals and queries ----------------------------------------------------------------
@@ -158,6 +159,7 @@ class DocumentWorkflow:
         self._waited = timedelta(seconds=carried.waited_seconds)
         self._next_wait = timedelta(seconds=carried.next_wait_seconds) if carried.job_id else None
         self._resumed_polling = carried.job_id is not None
+        self._part = carried.part
         self._runs = carried.runs
 
     async def _run_stage(self, stage: Stage) -> None:
@@ -253,6 +255,16 @@ class DocumentWorkflow:
         )
 
     async def _textract_async(self, prepared: PrepareResult) -> OcrSummary:
+        """One job, or one after another for each part of a document over Textract's limits."""
+        while True:
+            last = self._part >= prepared.parts - 1
+            summary = await self._textract_part(prepared, last)
+            if last:
+                return summary
+            self._part += 1
+            self._job_id, self._job_status = None, None
+
+    async def _textract_part(self, prepared: PrepareResult, last: bool) -> OcrSummary:
         assert self._input is not None
         options = self._input.options
         if self._job_id is None or self._job_failed:
@@ -279,7 +291,12 @@ class DocumentWorkflow:
             if state.status != "FAILED":
                 return await workflow.execute_activity_method(
                     TextractActivities.fetch_textract_results,
-                    TextractJobRef(document_uuid=self._uuid, job_id=state.job_id),
+                    TextractJobRef(
+                        document_uuid=self._uuid,
+                        job_id=state.job_id,
+                        part=self._part,
+                        last_part=last,
+                    ),
                     task_queue=options.textract_get_task_queue,
                     summary=f"{self._name}: fetch results of Textract job {state.job_id}",
                     **policy.FETCH_TEXTRACT.kwargs(),
@@ -307,12 +324,14 @@ class DocumentWorkflow:
         while True:
             started = await workflow.execute_activity_method(
                 TextractActivities.start_textract_job,
-                summary=f"{self._name}: start Textract job (attempt {self._textract_attempt})",
+                summary=f"{self._name}: start Textract job (attempt {self._textract_attempt}"
+                + (f", part {self._part + 1} of {prepared.parts})" if prepared.parts > 1 else ")"),
                 arg=StartTextractInput(
                     document_uuid=self._uuid,
                     s3_bucket=prepared.s3_bucket or "",
                     s3_key=prepared.s3_key or "",
                     attempt=self._textract_attempt,
+                    part=self._part,
                 ),
                 task_queue=options.textract_start_task_queue,
                 **policy.start_textract(options.textract_start_max_attempts).kwargs(),
@@ -408,6 +427,7 @@ class DocumentWorkflow:
             polls=self._polls,
             waited_seconds=self._waited.total_seconds(),
             next_wait_seconds=(self._next_wait or timedelta(0)).total_seconds(),
+            part=self._part,
             runs=self._runs + 1,
         )
         workflow.continue_as_new(self._input.model_copy(update={"carried": carried}))

@@ -50,6 +50,8 @@ class SourceDocument(Base):
     # Original page number of each page of the file sent to Textract (None: the whole file).
     textract_page_map: Mapped[list[Any] | None] = mapped_column(JSON)
     text_layer_pages: Mapped[list[Any] | None] = mapped_column(JSON)
+    # A document over Textract's limits goes as parts: [{"bucket", "key", "pages": [...]}, ...].
+    textract_parts: Mapped[list[Any] | None] = mapped_column(JSON)
 
     # Set when OCR output for exactly this content is complete: the content-hash cache's proof.
     ocr_sha256: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -71,3 +71,17 @@ def read_text_layer_pages(source: Path, pages: Sequence[int]) -> list[OcrPage]:
 def renumber(pages: Sequence[OcrPage], page_map: Sequence[int]) -> list[OcrPage]:
     """Give pages OCRed from a subset their page numbers in the original file."""
     return [OcrPage(number=page_map[p.number - 1], lines=p.lines, source=p.source) for p in pages]
+
+
+def split_pages(
+    pages: Sequence[int], *, file_bytes: int, file_pages: int, max_pages: int, max_bytes: int
+) -> list[tuple[int, ...]]:
+    """Cut ``pages`` into runs that each fit Textract's asynchronous limits.
+
+    The byte size of a run is estimated from the file's mean bytes per page, with a margin;
+    the caller checks each written part and splits again any that still does not fit.
+    """
+    per_page = file_bytes / max(file_pages, 1)
+    by_bytes = int(max_bytes * 0.9 // per_page) if per_page else len(pages)
+    size = max(1, min(max_pages, by_bytes or 1))
+    return [tuple(pages[i : i + size]) for i in range(0, len(pages), size)]

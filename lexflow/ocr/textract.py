@@ -60,7 +60,7 @@ def _document_ident(document_uuid: str) -> str:
         return hashlib.sha256(document_uuid.encode()).hexdigest()[:32]
 
 
-def client_request_token(document_uuid: str, attempt: int) -> str:
+def client_request_token(document_uuid: str, attempt: int, part: int = 0) -> str:
     """The ``ClientRequestToken`` for one attempt at a document.
 
     The same (document, attempt) always gives the same token, so a retried start activity gets
@@ -70,10 +70,13 @@ def client_request_token(document_uuid: str, attempt: int) -> str:
     Args:
         document_uuid: the document's id (a UUID; any other text is hashed).
         attempt: 0 or more; bump it to force a fresh job.
+        part: which part of a document split for Textract's limits (each part is its own job).
     """
-    if attempt < 0:
-        raise ValueError(f"attempt must be >= 0, got {attempt}")
+    if attempt < 0 or part < 0:
+        raise ValueError(f"attempt and part must be >= 0, got {attempt}, {part}")
     token = f"lexflow-{_document_ident(document_uuid)}-{attempt}"
+    if part:
+        token += f"-p{part}"
     if len(token) > _TOKEN_MAX:
         raise ValueError(f"attempt {attempt} is too large for a ClientRequestToken")
     return token
@@ -167,6 +170,7 @@ class TextractJobManager:
         document_uuid: str,
         attempt: int,
         notification: tuple[str, str] | None = None,
+        part: int = 0,
     ) -> str:
         """Start StartDocumentTextDetection for an S3 object, idempotently.
 
@@ -187,7 +191,7 @@ class TextractJobManager:
         self.check_region(loc.bucket)
         request: dict[str, Any] = {
             "DocumentLocation": loc.to_textract(),
-            "ClientRequestToken": client_request_token(document_uuid, attempt),
+            "ClientRequestToken": client_request_token(document_uuid, attempt, part),
             "JobTag": job_tag(document_uuid),
         }
         if notification is not None:

@@ -4,6 +4,7 @@ PostgreSQL (or SQLite) and Redis, checking the rows written in every table."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import sys
@@ -343,3 +344,36 @@ async def test_textract_calls_keep_to_the_configured_rates(
     assert peak_per_second(starts) <= 2 + 1  # +1 for clock granularity
     assert peak_per_second(gets) <= 5 + 1
     assert len(gets) >= 6 * 3  # status checks, then result pages, for each document
+
+
+async def test_a_document_over_textracts_limits_goes_in_parts_and_comes_back_whole(
+    dev_server: WorkflowEnvironment, e2e_settings: Settings, tmp_path: Path
+) -> None:
+    settings = e2e_settings.model_copy(update={"textract_async_max_pages": 2})
+    pages = [[f"EXHIBIT {n}", f"Page {n} of the record"] for n in range(1, 6)]
+    record = docgen.born_digital_pdf(tmp_path / "record.pdf", pages)
+    uuid = document_uuid_for(str(record))
+    sha = hashlib.sha256(record.read_bytes()).hexdigest()[:12]
+    services = build_services(settings)
+
+    with textract_behaviour(in_progress_calls=1, page_size=5) as fake:
+        # Each part's file holds its own pages; the fake reads them as Textract would.
+        for k, part in enumerate([pages[0:2], pages[2:4], pages[4:5]], start=1):
+            fake.behave_for(f"lexflow/{uuid}/part-{k}-{sha}.pdf", blocks=text_blocks(part))
+        async with build_worker(dev_server.client, services):
+            launched = await launch(dev_server.client, settings, [str(record)])
+            [outcome] = await asyncio.wait_for(wait_for(dev_server.client, launched), timeout=60)
+
+    assert (outcome.status, outcome.pages, outcome.pages_sent_to_ocr) == ("completed", 5, 5)
+    keys = [c.params["DocumentLocation"]["S3Object"]["Name"] for c in fake.calls_to(START)]
+    assert keys == [f"lexflow/{uuid}/part-{k}-{sha}.pdf" for k in (1, 2, 3)]
+    tokens = {c.params["ClientRequestToken"] for c in fake.calls_to(START)}
+    assert len(tokens) == 3
+    stored = documents.load_pages(services.engine, uuid)
+    assert [(p.number, p.text.split("\n")) for p in stored] == list(enumerate(pages, start=1))
+    row = documents.get_document(services.engine, uuid)
+    assert row is not None and [p["pages"] for p in row.textract_parts or []] == [
+        [1, 2],
+        [3, 4],
+        [5],
+    ]

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from lexflow.inspect import inspect_file
-from lexflow.ocr.pdf_pages import plan_pages, read_text_layer_pages, renumber, write_page_subset
+from lexflow.ocr.pdf_pages import (
+    plan_pages,
+    read_text_layer_pages,
+    renumber,
+    split_pages,
+    write_page_subset,
+)
 from lexflow.ocr.types import OcrLine, OcrPage
 from tests import docgen
 
@@ -36,3 +42,25 @@ def test_subset_pdf_holds_only_the_scanned_pages_and_maps_back(tmp_path: Path) -
     assert text_page.number == 1 and "Case No. 1:23-cv-04567" in text_page.text
     ocred = [OcrPage(number=1, lines=[OcrLine("ORDER", 97.0)])]
     assert [p.number for p in renumber(ocred, plan.ocr_pages)] == [2]
+
+
+def test_pages_over_the_page_limit_are_cut_into_parts_in_order() -> None:
+    parts = split_pages(
+        tuple(range(1, 8)), file_bytes=7_000, file_pages=7, max_pages=3, max_bytes=10**9
+    )
+
+    assert parts == [(1, 2, 3), (4, 5, 6), (7,)]
+
+
+def test_a_file_over_the_byte_limit_is_cut_by_its_mean_page_size() -> None:
+    # 10 pages of 100 MB each, 500 MB per job with a 10 % margin: 4 pages a part.
+    parts = split_pages(
+        tuple(range(1, 11)),
+        file_bytes=10 * 100 * 2**20,
+        file_pages=10,
+        max_pages=3000,
+        max_bytes=500 * 2**20,
+    )
+
+    assert [len(p) for p in parts] == [4, 4, 2]
+    assert [n for p in parts for n in p] == list(range(1, 11))

@@ -44,6 +44,8 @@ class FakePipeline:
     slots_free_after: int = 0
     calls: Counter[str] = field(default_factory=Counter)
     start_inputs: list[StartTextractInput] = field(default_factory=list)
+    fetch_refs: list[TextractJobRef] = field(default_factory=list)
+    parts: int = 1
     failures_recorded: list[FailureRecord] = field(default_factory=list)
     finalized: list[FinalizeInput] = field(default_factory=list)
     on_check: Callable[[int], None] | None = None
@@ -68,6 +70,7 @@ class FakePipeline:
                 s3_bucket="bucket",
                 s3_key=f"lexflow/{inp.document_uuid}/doc.pdf",
                 cached_ocr=self.cached_ocr,
+                parts=self.parts,
             )
 
         @activity.defn(name="start_textract_job")
@@ -79,7 +82,10 @@ class FakePipeline:
             if self.slots_free_after > 0:
                 self.slots_free_after -= 1
                 return TextractStart(document_uuid=inp.document_uuid, admitted=False)
-            return TextractStart(document_uuid=inp.document_uuid, job_id=f"job-{inp.attempt}")
+            suffix = f"-part{inp.part}" if inp.part else ""
+            return TextractStart(
+                document_uuid=inp.document_uuid, job_id=f"job-{inp.attempt}{suffix}"
+            )
 
         @activity.defn(name="check_textract_job")
         async def check(ref: TextractJobRef) -> TextractJobState:
@@ -92,6 +98,7 @@ class FakePipeline:
 
         @activity.defn(name="fetch_textract_results")
         async def fetch(ref: TextractJobRef) -> OcrSummary:
+            self.fetch_refs.append(ref)
             self._maybe_fail("fetch")
             return OcrSummary(
                 document_uuid=ref.document_uuid,

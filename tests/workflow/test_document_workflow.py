@@ -419,3 +419,25 @@ async def test_completion_signalled_before_the_start_returned_is_not_lost(
     assert result.status is DocumentState.COMPLETED
     assert fake.calls["check"] == 1
     assert await timer_durations(handle) == []
+
+
+async def test_a_document_split_in_parts_runs_one_job_per_part_in_order(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.parts = 3
+    fake.statuses = ["IN_PROGRESS", "SUCCEEDED", "SUCCEEDED", "FAILED", "SUCCEEDED"]
+    handle = await start(workflow_env.client, task_queue)
+    failed = await query_until(workflow_env, handle, DocumentState.FAILED)
+    assert failed.error == "ocr: Textract job job-1-part2 FAILED: fake"
+
+    await handle.signal(DocumentWorkflow.retry)
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    # Part 3's job failed: the retry starts part 3 again (new attempt), not parts 1 and 2.
+    assert [(i.part, i.attempt) for i in fake.start_inputs] == [(0, 1), (1, 1), (2, 1), (2, 2)]
+    assert [(r.job_id, r.part, r.last_part) for r in fake.fetch_refs] == [
+        ("job-1", 0, False),
+        ("job-1-part1", 1, False),
+        ("job-2-part2", 2, True),
+    ]
