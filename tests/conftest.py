@@ -9,6 +9,7 @@ Environment (``.ci/run`` sets the first two when ``CI=true``):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -67,13 +68,15 @@ _EXIT = pytest.StashKey[int]()
 # --- database ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextlib.contextmanager
+def fresh_database(tmp_path_factory: pytest.TempPathFactory, prefix: str) -> Iterator[str]:
+    """A new, empty database: on the PostgreSQL server of LEXFLOW_TEST_DATABASE_URL (dropped
+    afterwards), else a SQLite file."""
     server = os.environ.get("LEXFLOW_TEST_DATABASE_URL")
     if not server:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'lexflow.db'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp(prefix) / 'lexflow.db'}"
         return
-    name = f"lexflow_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -83,6 +86,12 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with fresh_database(tmp_path_factory, "lexflow_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

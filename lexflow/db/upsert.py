@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Table, and_, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lexflow.db.models import Base
+from lexflow.errors import ConfigError
 
 _BATCH = 500
 
@@ -18,7 +19,9 @@ def _insert(conn: Connection, table: Table) -> Any:
         return postgresql.insert(table)
     if conn.dialect.name == "sqlite":
         return sqlite.insert(table)
-    raise NotImplementedError(f"upsert is not implemented for {conn.dialect.name}")
+    raise ConfigError(
+        f"DATABASE_URL uses {conn.dialect.name}: lexflow supports PostgreSQL and SQLite"
+    )
 
 
 def upsert_rows(conn: Connection, model: type[Base], rows: Sequence[Mapping[str, Any]]) -> None:

@@ -21,8 +21,7 @@ from typing import Any
 
 import pytest
 import redis
-from sqlalchemy import Engine, create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, insert
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
@@ -41,7 +40,7 @@ from lexflow.launch import launch, wait_for
 from lexflow.services import Services
 from lexflow.temporal import build_worker, workflow_id_for
 from tests import docgen
-from tests.conftest import _temporal_binary
+from tests.conftest import _temporal_binary, fresh_database
 
 NOW = datetime.now(UTC)
 
@@ -79,20 +78,9 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def cli_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server = os.environ.get("LEXFLOW_TEST_DATABASE_URL")
-    if not server:
-        yield f"sqlite:///{tmp_path_factory.mktemp('cli-db') / 'lexflow.db'}"
-        return
-    name = f"lexflow_cli_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    # Its own database: --all-failed and migrate act on every row there is.
+    with fresh_database(tmp_path_factory, "lexflow_cli") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

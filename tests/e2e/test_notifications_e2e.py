@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,6 @@ from lexflow.services import build_services
 from lexflow.temporal import build_worker
 from tests import docgen
 from tests.activity.textract_fakes import GET, FakeTextract, text_blocks, textract_behaviour
-from tests.conftest import _temporal_binary
 
 ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "lexflow-notify-e2e"
@@ -70,15 +69,6 @@ class Moto:
             backoff_initial_seconds=0.1,
             backoff_max_seconds=0.5,
         )
-
-
-@pytest.fixture(scope="module")
-async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter, dev_server_existing_path=_temporal_binary()
-    )
-    yield env
-    await env.shutdown()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,6 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 from sqlalchemy import Engine, func, select
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from lexflow import cache
@@ -35,7 +34,6 @@ from lexflow.services import build_services
 from lexflow.temporal import build_worker, document_uuid_for
 from tests import docgen
 from tests.activity.textract_fakes import GET, START, FakeTextract, text_blocks, textract_behaviour
-from tests.conftest import _temporal_binary
 
 ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "lexflow-e2e"
@@ -50,16 +48,6 @@ PAGES = [
         "Counsel for Plaintiff Acme Corporation",
     ],
 ]
-
-
-@pytest.fixture(scope="module")
-async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
-        dev_server_existing_path=_temporal_binary(),
-    )
-    yield env
-    await env.shutdown()
 
 
 @pytest.fixture(scope="module")

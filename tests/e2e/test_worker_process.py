@@ -10,11 +10,8 @@ import signal
 import socket
 import sys
 import urllib.request
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from lexflow.config import Settings
@@ -22,18 +19,8 @@ from lexflow.db.engine import make_engine
 from lexflow.db.migrate import upgrade
 from lexflow.launch import launch, wait_for
 from tests import docgen
-from tests.conftest import _temporal_binary
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter, dev_server_existing_path=_temporal_binary()
-    )
-    yield env
-    await env.shutdown()
 
 
 def worker_env(database_url: str, address: str, task_queue: str) -> dict[str, str]:
