@@ -25,7 +25,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from lexflow.config import Settings
-from lexflow.contracts import DocumentInput, DocumentResult, DocumentState, DocumentStatus
+from lexflow.contracts import DocumentInput, DocumentResult, DocumentState, DocumentStatus, Stage
 from lexflow.sources import file_name_of, is_s3_uri
 from lexflow.temporal import (
     document_uuid_for,
@@ -249,7 +249,9 @@ async def _check(
     except RPCError:
         return None  # not picked up by a worker yet: its first workflow task has not run
     if on_progress is not None:
-        on_progress(item, status, await _pages_done(client, desc))
+        # describe() was read before the query: its OCR heartbeat is stale once OCR is over.
+        in_ocr = status.stage is Stage.OCR
+        on_progress(item, status, await _pages_done(client, desc) if in_ocr else None)
     if status.state is not DocumentState.FAILED:
         return None
     return Outcome(
