@@ -24,5 +24,4 @@ class ChunkingActivities:
         text = build_document_text(documents.load_pages(s.engine, ref.document_uuid))
         chunks = chunk_document(text, s.settings.chunk_size_chars, s.settings.chunk_overlap_chars)
         text_store.save_chunks(s.engine, ref.document_uuid, chunks)
-        documents.update_document(s.engine, ref.document_uuid, chunk_count=len(chunks))
         return StageCount(document_uuid=ref.document_uuid, count=len(chunks))

@@ -26,5 +26,4 @@ class EntityActivities:
         mentions = extract_entities(text, text_store.load_chunks(s.engine, uuid))
         entities = resolve_entities(mentions)
         text_store.save_entities(s.engine, uuid, mentions, entities)
-        documents.update_document(s.engine, uuid, entity_count=len(entities))
         return StageCount(document_uuid=uuid, count=len(mentions), secondary_count=len(entities))

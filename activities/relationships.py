@@ -24,5 +24,4 @@ class RelationshipActivities:
         mentions, entities = text_store.load_entities(s.engine, uuid)
         relationships = build_relationships(chunks, mentions, entities)
         text_store.save_relationships(s.engine, uuid, relationships)
-        documents.update_document(s.engine, uuid, relationship_count=len(relationships))
         return StageCount(document_uuid=uuid, count=len(relationships))

@@ -237,8 +237,17 @@ def find_ocr_donor(engine: Engine, sha256: str, page_count: int) -> str | None:
     return None if row is None else str(row[0])
 
 
-def mark_ocr_complete(engine: Engine, document_uuid: str, **fields: Any) -> None:
-    """Record that the stored pages are this content's complete OCR output."""
+def mark_ocr_complete(
+    engine: Engine, document_uuid: str, job_status: str | None = None, **fields: Any
+) -> None:
+    """Record that the stored pages are this content's complete OCR output.
+
+    ``job_status``: the Textract job's final status, with its end time unless a status check
+    already recorded one (a job whose completion was notified is never checked).
+    """
+    if job_status is not None:
+        fields["textract_job_status"] = job_status
+        fields["textract_end_time"] = func.coalesce(SourceDocument.textract_end_time, utcnow())
     with engine.begin() as conn:
         conn.execute(
             update(SourceDocument)
@@ -264,15 +273,28 @@ def stage_result_page(
     next_token: str | None,
     blocks: list[dict[str, Any]],
 ) -> None:
-    row = {
-        "job_id": job_id,
-        "seq": seq,
-        "document_uuid": document_uuid,
-        "next_token": next_token,
-        "blocks": blocks,
-    }
+    stage_result_pages(engine, document_uuid, job_id, [(seq, next_token, blocks)])
+
+
+def stage_result_pages(
+    engine: Engine,
+    document_uuid: str,
+    job_id: str,
+    pages: Sequence[tuple[int, str | None, list[dict[str, Any]]]],
+) -> None:
+    """Stage fetched result pages (sequence number, the NextToken after it, its blocks)."""
+    rows = [
+        {
+            "job_id": job_id,
+            "seq": seq,
+            "document_uuid": document_uuid,
+            "next_token": next_token,
+            "blocks": blocks,
+        }
+        for seq, next_token, blocks in pages
+    ]
     with engine.begin() as conn:
-        upsert_rows(conn, TextractResultPage, [row])
+        upsert_rows(conn, TextractResultPage, rows)
 
 
 def staged_result_pages(engine: Engine, job_id: str) -> list[tuple[int, str | None, list[Any]]]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select, update
 
+from lexflow.db.documents import utcnow
 from lexflow.db.models import CanonicalEntity as CanonicalRow
-from lexflow.db.models import DocumentChunk, EntityMention
+from lexflow.db.models import DocumentChunk, EntityMention, SourceDocument
 from lexflow.db.models import Relationship as RelationshipRow
 from lexflow.db.upsert import replace_document_rows
 from lexflow.text.canonical import CanonicalEntity
@@ -17,6 +18,7 @@ from lexflow.text.relationships import Relationship
 
 
 def save_chunks(engine: Engine, document_uuid: str, chunks: Sequence[Chunk]) -> None:
+    """The document's chunks, and their count on its row, in one transaction."""
     rows = [
         {
             "document_uuid": document_uuid,
@@ -31,6 +33,7 @@ def save_chunks(engine: Engine, document_uuid: str, chunks: Sequence[Chunk]) -> 
     ]
     with engine.begin() as conn:
         replace_document_rows(conn, DocumentChunk, document_uuid, rows)
+        _set_count(conn, document_uuid, chunk_count=len(rows))
 
 
 def load_chunks(engine: Engine, document_uuid: str) -> list[Chunk]:
@@ -63,7 +66,7 @@ def save_entities(
     mentions: Sequence[Mention],
     entities: Sequence[CanonicalEntity],
 ) -> None:
-    """Mentions and canonical entities in one transaction, so they never disagree."""
+    """Mentions, canonical entities and their count in one transaction: they never disagree."""
     key_of = {i: e.key for e in entities for i in e.mention_indexes}
     mention_rows = [
         {
@@ -94,6 +97,7 @@ def save_entities(
     with engine.begin() as conn:
         replace_document_rows(conn, EntityMention, document_uuid, mention_rows)
         replace_document_rows(conn, CanonicalRow, document_uuid, entity_rows)
+        _set_count(conn, document_uuid, entity_count=len(entity_rows))
 
 
 def load_entities(
@@ -172,3 +176,12 @@ def save_relationships(
     ]
     with engine.begin() as conn:
         replace_document_rows(conn, RelationshipRow, document_uuid, rows)
+        _set_count(conn, document_uuid, relationship_count=len(rows))
+
+
+def _set_count(conn: Connection, document_uuid: str, **count: int) -> None:
+    conn.execute(
+        update(SourceDocument)
+        .where(SourceDocument.document_uuid == document_uuid)
+        .values(updated_at=utcnow(), **count)
+    )

@@ -25,22 +25,26 @@ def _insert(conn: Connection, table: Table) -> Any:
 
 
 def upsert_rows(conn: Connection, model: type[Base], rows: Sequence[Mapping[str, Any]]) -> None:
-    """INSERT ... ON CONFLICT (primary key) DO UPDATE for every row, in batches."""
+    """INSERT ... ON CONFLICT (primary key) DO UPDATE for every row, in batches.
+
+    One statement executed over a list of parameter sets (executemany), not a multi-VALUES
+    statement: SQLAlchemy compiles it once instead of once per row, about ten times less CPU
+    for a document's chunks or mentions. Rows must share their keys (one model's rows do).
+    """
     if not rows:
         return
     table: Table = model.__table__  # type: ignore[assignment]
     keys = [c.name for c in table.primary_key.columns]
+    stmt = _insert(conn, table)
+    updatable = [c for c in rows[0] if c not in keys]
+    if updatable:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=keys, set_={c: stmt.excluded[c] for c in updatable}
+        )
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
     for i in range(0, len(rows), _BATCH):
-        batch = [dict(r) for r in rows[i : i + _BATCH]]
-        stmt = _insert(conn, table).values(batch)
-        updatable = [c for c in batch[0] if c not in keys]
-        if updatable:
-            stmt = stmt.on_conflict_do_update(
-                index_elements=keys, set_={c: stmt.excluded[c] for c in updatable}
-            )
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-        conn.execute(stmt)
+        conn.execute(stmt, [dict(r) for r in rows[i : i + _BATCH]])
 
 
 def replace_document_rows(

@@ -132,6 +132,13 @@ def test_text_stages_rerun_rewrite_the_same_rows(services: Services, tmp_path: P
     assert rows_first["entity_mentions"] == first[1].count
     assert rows_first["canonical_entities"] == first[1].secondary_count
     assert rows_first["relationships"] == first[2].count
+    row = documents.get_document(services.engine, ref.document_uuid)
+    assert row is not None
+    assert (row.chunk_count, row.entity_count, row.relationship_count) == (
+        first[0].count,
+        first[1].secondary_count,
+        first[2].count,
+    )
 
     exported = export_document(services.engine, f"document-{ref.document_uuid}")
     names = {(e["type"], e["canonical_name"]) for e in exported["entities"]}
