@@ -28,6 +28,10 @@ from lexflow.ocr.types import OcrDocument, OcrPage
 from lexflow.services import Services
 from lexflow.sources import local_copy
 
+# Result pages held in memory before they are staged in the database (each page is at most
+# 1,000 blocks): a crash re-fetches at most this many.
+STAGE_EVERY_PAGES = 20
+
 
 class TextractActivities:
     def __init__(self, services: Services) -> None:
@@ -134,24 +138,37 @@ class TextractActivities:
     @activity.defn(name="fetch_textract_results")
     @translate_errors
     def fetch_textract_results(self, ref: TextractJobRef) -> OcrSummary:
-        """Page through every NextToken, staging each page so a retry resumes at its cursor."""
+        """Page through every NextToken, staging pages so a retry resumes at its cursor.
+
+        Pages are staged in batches of STAGE_EVERY_PAGES, and at once when a page fails: a
+        result that fits one batch (most documents) is never written twice, and a crash costs
+        at most one batch of Get calls again.
+        """
         s, manager = self._s, self._s.require_textract()
         staged = documents.staged_result_pages(s.engine, ref.job_id)
         seq, token = (staged[-1][0], staged[-1][1]) if staged else (0, None)
         last = None
+        buffered: list[tuple[int, str | None, list[dict[str, Any]]]] = []
+
+        def stage() -> None:
+            if buffered:
+                documents.stage_result_pages(s.engine, ref.document_uuid, ref.job_id, buffered)
+                staged.extend(buffered)
+                buffered.clear()
+
         if not staged or token is not None:
-            for page in manager.iter_result_pages(ref.job_id, start_token=token):
-                seq += 1
-                documents.stage_result_page(
-                    s.engine, ref.document_uuid, ref.job_id, seq, page.next_token, page.blocks
-                )
-                activity.heartbeat(seq, page.next_token)
-                last = page
-        blocks = [
-            b
-            for _, _, page_blocks in documents.staged_result_pages(s.engine, ref.job_id)
-            for b in page_blocks
-        ]
+            try:
+                for page in manager.iter_result_pages(ref.job_id, start_token=token):
+                    seq += 1
+                    buffered.append((seq, page.next_token, page.blocks))
+                    if len(buffered) >= STAGE_EVERY_PAGES:
+                        stage()
+                    activity.heartbeat(seq, page.next_token)
+                    last = page
+            except Exception:
+                stage()
+                raise
+        blocks = [b for _, _, page_blocks in (*staged, *buffered) for b in page_blocks]
         row = documents.get_document(s.engine, ref.document_uuid)
         assert row is not None, "prepare registered the document"
         ocr_pages = blocks_to_pages(blocks)
@@ -161,7 +178,8 @@ class TextractActivities:
                 documents.resume_page(s.engine, ref.document_uuid, fresh=True)
             for ocr_page in ocr_pages:
                 documents.save_page(s.engine, ref.document_uuid, ocr_page)
-            documents.clear_staged_results(s.engine, ref.job_id)
+            if staged:
+                documents.clear_staged_results(s.engine, ref.job_id)
             if not ref.last_part:
                 return OcrSummary(
                     document_uuid=ref.document_uuid,
@@ -179,9 +197,15 @@ class TextractActivities:
             ocr.warnings = list(last.warnings)
             ocr.status_message = last.status_message
         summary = self._store(
-            ref.document_uuid, ocr, engine="textract", job_id=ref.job_id, sent=sent
+            ref.document_uuid,
+            ocr,
+            engine="textract",
+            job_id=ref.job_id,
+            job_status=last.status if last is not None else None,
+            sent=sent,
         )
-        documents.clear_staged_results(s.engine, ref.job_id)
+        if staged:
+            documents.clear_staged_results(s.engine, ref.job_id)
         return summary
 
     @activity.defn(name="detect_text_sync")
@@ -240,6 +264,7 @@ class TextractActivities:
         engine: str,
         sent: int,
         job_id: str | None = None,
+        job_status: str | None = None,
     ) -> OcrSummary:
         s = self._s
         documents.save_pages(s.engine, document_uuid, ocr.pages)
@@ -253,7 +278,7 @@ class TextractActivities:
             fields["textract_warnings"] = ocr.warnings
             if ocr.status_message:
                 fields["textract_error_message"] = ocr.status_message
-        documents.mark_ocr_complete(s.engine, document_uuid, **fields)
+        documents.mark_ocr_complete(s.engine, document_uuid, job_status=job_status, **fields)
         count_pages(ocr.page_count, engine)
         summary = {
             "engine": engine,

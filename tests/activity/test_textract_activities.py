@@ -17,6 +17,7 @@ from sqlalchemy import update
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
+from activities import textract as textract_activities
 from activities.textract import TextractActivities
 from lexflow import cache
 from lexflow.aws import make_s3_client, make_textract_client
@@ -164,6 +165,42 @@ def test_fetch_reads_every_page_in_order_and_stores_pages(aws: Aws) -> None:
     row = aws.row()
     assert row.ocr_sha256 == row.sha256
     assert row.mean_confidence == pytest.approx(99.0)
+
+
+def test_fetch_stages_pages_only_in_full_batches_and_clears_them(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    acts = TextractActivities(aws.services)
+    job = run(acts.start_textract_job, aws.start_input())
+    run(acts.check_textract_job, job)
+    batches: list[list[int]] = []
+    real_stage = documents.stage_result_pages
+
+    def recording(engine: Any, uuid: str, job_id: str, pages: Any) -> None:
+        batches.append([seq for seq, _, _ in pages])
+        real_stage(engine, uuid, job_id, pages)
+
+    monkeypatch.setattr(textract_activities, "STAGE_EVERY_PAGES", 2)
+    monkeypatch.setattr(documents, "stage_result_pages", recording)
+
+    summary = run(acts.fetch_textract_results, job)
+
+    pages_fetched = len(aws.fake.calls_to(GET)) - 1
+    assert batches == [[n, n + 1] for n in range(1, pages_fetched, 2) if n + 1 <= pages_fetched]
+    assert documents.staged_result_pages(aws.services.engine, job.job_id) == []
+    assert summary.page_count == 3
+
+
+def test_fetch_of_a_notified_job_records_its_end_without_a_status_check(aws: Aws) -> None:
+    acts = TextractActivities(aws.services)
+    job = run(acts.start_textract_job, aws.start_input())
+    aws.fake.complete(job.job_id)
+
+    run(acts.fetch_textract_results, job)
+
+    row = aws.row()
+    assert row.textract_job_status == "SUCCEEDED"
+    assert row.textract_end_time is not None
 
 
 def test_fetch_interrupted_midway_resumes_from_its_cursor(
