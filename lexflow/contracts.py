@@ -57,7 +57,7 @@ class PipelineOptions(_Model):
     textract_async_polling_backoff: float = 1.0
     textract_async_max_polling_interval_seconds: int = 60
     textract_notifications: bool = False
-    textract_notification_polling_interval_seconds: int = 60
+    textract_notification_polling_interval_seconds: int = 300
     textract_start_task_queue: str | None = None
     textract_get_task_queue: str | None = None
     history_event_limit: int = 150

@@ -48,6 +48,14 @@ _BAD_DOCUMENT_TYPES = frozenset(
 )
 
 
+# Runs recorded before this patch published search attributes one upsert at a time and always
+# checked a job's status after its completion notification; they replay along that path.
+LEAN_HISTORY_PATCH = "lean-history-1"
+
+
+_SUCCEEDED = frozenset({"SUCCEEDED", "PARTIAL_SUCCESS"})
+
+
 class PollingTimedOut(ApplicationError):
     pass
 
@@ -81,6 +89,8 @@ class DocumentWorkflow:
         self._resumed_polling = False
         self._part = 0
         self._runs = 1
+        self._lean = False
+        self._pending_attributes: dict[str, str | None] = {}
 
     # --- signals and queries ----------------------------------------------------------------
 
@@ -126,10 +136,16 @@ class DocumentWorkflow:
     async def run(self, inp: DocumentInput) -> DocumentResult:
         self._input = inp
         self._state = DocumentState.PROCESSING
+        self._lean = workflow.patched(LEAN_HISTORY_PATCH)
         index = 0
         if inp.carried is not None:
             self._resume(inp.carried)
             index = PIPELINE.index(Stage.OCR)
+        elif self._lean:  # published with the first stage, in one upsert
+            self._pending_attributes = {
+                "document_uuid": inp.document_uuid,
+                "file_name": inp.file_name,
+            }
         else:
             self._publish(document_uuid=inp.document_uuid, file_name=inp.file_name)
         while index < len(PIPELINE):
@@ -218,7 +234,8 @@ class DocumentWorkflow:
     async def _run_ocr(self) -> None:
         prepared = self._prepared
         assert prepared is not None and self._input is not None
-        self._publish(ocr_engine=prepared.ocr_engine)
+        if not self._lean:  # lean runs published it on entering the stage
+            self._publish(ocr_engine=prepared.ocr_engine)
         ref = DocumentRef(document_uuid=self._uuid)
         if prepared.cached_ocr:
             self._ocr = OcrSummary(
@@ -349,18 +366,25 @@ class DocumentWorkflow:
         The budget counts timer time only (initial delay + intervals, the last one cut to fit),
         so the checks happen at exactly the same points however long each check takes. Intervals
         grow by the configured backoff up to its cap; with completion notifications on, polling
-        is only the safety net and uses its own, slower interval.
+        is only the safety net and uses its own, slower interval from the first wait on, and a
+        notification of success goes straight to the fetch (whose first page carries the job's
+        status anyway), so a notified job costs no status check at all.
         """
         assert self._input is not None
         options = self._input.options
         budget = timedelta(seconds=options.textract_async_max_polling_time_seconds)
         if self._next_wait is None:
-            self._next_wait = timedelta(seconds=options.textract_async_initial_delay_seconds)
+            self._next_wait = self._first_wait()
         while True:
             self._continue_as_new_if_long()
             step = min(self._next_wait, budget - self._waited)
             await self._sleep_unless_completed(job_id, step)
             self._waited += step
+            notified = self._completions.get(job_id)
+            if self._lean and notified is not None and notified.status in _SUCCEEDED:
+                self._job_status = notified.status
+                visibility.count_textract_job("finished")
+                return TextractJobState(job_id=job_id, status=notified.status)
             state = await workflow.execute_activity_method(
                 TextractActivities.check_textract_job,
                 TextractJobRef(document_uuid=self._uuid, job_id=job_id),
@@ -380,6 +404,15 @@ class DocumentWorkflow:
                     non_retryable=True,
                 )
             self._next_wait = self._interval_after(step)
+
+    def _first_wait(self) -> timedelta:
+        assert self._input is not None
+        o = self._input.options
+        initial = timedelta(seconds=o.textract_async_initial_delay_seconds)
+        if self._lean and o.textract_notifications:
+            # The notification ends the wait; an early check would only find the job running.
+            return max(initial, timedelta(seconds=o.textract_notification_polling_interval_seconds))
+        return initial
 
     def _interval_after(self, previous: timedelta) -> timedelta:
         assert self._input is not None
@@ -485,7 +518,11 @@ class DocumentWorkflow:
     def _enter(self, stage: Stage) -> None:
         self._stage = stage
         self._stage_started_at = workflow.now()
-        self._publish(stage=stage.value, status=self._state.value)
+        values = self._pending_attributes
+        self._pending_attributes = {}
+        if self._lean and stage is Stage.OCR and self._prepared is not None:
+            values["ocr_engine"] = self._prepared.ocr_engine
+        self._publish(stage=stage.value, status=self._state.value, **values)
 
     def _leave(self, stage: Stage) -> None:
         elapsed = workflow.now() - self._stage_started_at

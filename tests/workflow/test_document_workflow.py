@@ -183,7 +183,7 @@ async def test_history_of_a_document_polled_for_the_full_maximum_stays_small(
     assert len(history.events) < 2000
 
 
-async def test_completion_signal_ends_the_wait_without_waiting_for_the_timer(
+async def test_completion_signal_ends_the_wait_and_goes_straight_to_the_fetch(
     workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
 ) -> None:
     options = OPTIONS.model_copy(update={"textract_async_initial_delay_seconds": 3600})
@@ -199,10 +199,28 @@ async def test_completion_signal_ends_the_wait_without_waiting_for_the_timer(
     result = await handle.result()
 
     assert result.status is DocumentState.COMPLETED
-    assert fake.calls["check"] == 1
+    assert fake.calls["check"] == 0  # the fetch's first page carries the status anyway
+    assert fake.calls["fetch"] == 1
     history = await handle.fetch_history()
     fired = [e for e in history.events if e.event_type == EventType.EVENT_TYPE_TIMER_FIRED]
     assert fired == []
+
+
+async def test_a_notified_failure_is_checked_for_its_reason(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.statuses = ["FAILED"]
+    options = OPTIONS.model_copy(update={"textract_async_initial_delay_seconds": 3600})
+    handle = await start(workflow_env.client, task_queue, options)
+    await handle.signal(
+        DocumentWorkflow.textract_completed, TextractCompletion(job_id="job-1", status="FAILED")
+    )
+
+    status = await query_until(workflow_env, handle, DocumentState.FAILED)
+
+    assert fake.calls["check"] == 1
+    assert fake.calls["fetch"] == 0
+    assert status.error is not None and "FAILED" in status.error
 
 
 async def test_retry_signal_resumes_at_the_failed_stage(
@@ -388,7 +406,8 @@ async def test_with_notifications_polling_is_only_a_slow_safety_net(
 
     await handle.result()
 
-    assert [t.total_seconds() for t in await timer_durations(handle)] == [5, 120, 120]
+    # No early check at the 5 s initial delay: the notification is what ends the first wait.
+    assert [t.total_seconds() for t in await timer_durations(handle)] == [120, 120, 120]
 
 
 async def test_no_free_job_slot_means_waiting_on_timers_not_failing(
@@ -417,7 +436,7 @@ async def test_completion_signalled_before_the_start_returned_is_not_lost(
     result = await handle.result()
 
     assert result.status is DocumentState.COMPLETED
-    assert fake.calls["check"] == 1
+    assert fake.calls["check"] == 0
     assert await timer_durations(handle) == []
 
 
