@@ -46,6 +46,25 @@ class Settings(BaseSettings):
     temporal_ui_url: str = Field("http://localhost:8233", description="Web UI base for links.")
     worker_max_concurrent_activities: int = Field(10, ge=1, le=1000)
     worker_max_concurrent_workflow_tasks: int = Field(50, ge=2, le=1000)
+    worker_workflow_sandbox: bool = Field(
+        False,
+        description="Run workflow code in Temporal's sandbox (a determinism guard, at a CPU cost).",
+    )
+    worker_max_cached_workflows: int = Field(
+        1000,
+        ge=0,
+        le=100_000,
+        description="Workflows kept in worker memory between tasks; past it, one is replayed.",
+    )
+    worker_textract_start_slots: int = Field(
+        2, ge=1, le=100, description="Activity slots of the Textract start queue, besides the rest."
+    )
+    worker_textract_get_slots: int = Field(
+        4,
+        ge=1,
+        le=100,
+        description="Activity slots of the Textract status/results queue, besides the rest.",
+    )
     retry_wait_seconds: int = Field(
         7 * 24 * 3600, ge=1, description="How long a failed document waits for a retry signal."
     )
@@ -88,7 +107,9 @@ class Settings(BaseSettings):
         False, description="Run the notification consumer inside the worker process."
     )
     textract_notification_polling_interval_seconds: int = Field(
-        60, ge=1, description="Safety-net polling interval when notifications are on."
+        300,
+        ge=1,
+        description="Safety-net polling interval (and first wait) when notifications are on.",
     )
     textract_max_concurrent_jobs: int = Field(
         100, ge=1, description="Jobs running at once across all workers (Textract's quota)."
@@ -165,10 +186,13 @@ class Settings(BaseSettings):
     def textract_notifications(self) -> bool:
         return bool(self.textract_sns_topic_arn and self.textract_sns_role_arn)
 
-    def textract_task_queue(self, operation: str) -> str | None:
-        """The rate-limited queue for ``start`` or ``get`` calls, if a rate is configured."""
-        tps = self.textract_start_tps if operation == "start" else self.textract_get_tps
-        return f"{self.temporal_task_queue}-textract-{operation}" if tps else None
+    def textract_task_queue(self, operation: str) -> str:
+        """The queue of Textract's ``start`` or ``get`` calls, rate-limited when a TPS is set.
+
+        Always a queue of its own, with slots of its own: a status check or a result fetch never
+        waits behind another document's chunking or entity extraction.
+        """
+        return f"{self.temporal_task_queue}-textract-{operation}"
 
     @property
     def effective_ocr_engine(self) -> OcrEngine:

@@ -16,7 +16,8 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from lexflow.config import Settings
 from lexflow.contracts import PipelineOptions
@@ -148,6 +149,17 @@ def all_activities(services: Services) -> dict[str, Any]:
     }
 
 
+def workflow_runner(sandboxed: bool) -> WorkflowRunner:
+    """Temporal's sandbox, or none: it guards determinism but costs CPU on every task.
+
+    The sandbox imports the workflow module afresh for every workflow run and executes each
+    activation through a restricted proxy: in bench/inflight.py it was most of the worker's
+    interpreter time. The suite always runs workflows sandboxed (tests/workflow), so code that
+    would break determinism fails there; production may turn it off.
+    """
+    return SandboxedWorkflowRunner() if sandboxed else UnsandboxedWorkflowRunner()
+
+
 class WorkerGroup:
     """The main worker plus, when Textract rates are configured, one worker per rate-limited
     Textract queue; entered and left together (``async with build_worker(...)``)."""
@@ -174,9 +186,11 @@ def build_worker(
 ) -> WorkerGroup:
     """Workers for DocumentWorkflow and every activity.
 
-    Textract's start and get calls go to queues of their own when TEXTRACT_START_TPS /
-    TEXTRACT_GET_TPS are set: the server enforces ``max_task_queue_activities_per_second``
-    across every worker polling the queue, so the fleet as a whole stays inside the quota.
+    Textract's start and get calls go to queues of their own, with WORKER_TEXTRACT_START_SLOTS
+    and WORKER_TEXTRACT_GET_SLOTS slots, so they never queue behind the text stages; with
+    TEXTRACT_START_TPS / TEXTRACT_GET_TPS set, the server enforces
+    ``max_task_queue_activities_per_second`` across every worker polling the queue, so the fleet
+    as a whole stays inside the quota.
     """
     from workflows.document import DocumentWorkflow
 
@@ -184,7 +198,13 @@ def build_worker(
     if task_queue:
         settings = settings.model_copy(update={"temporal_task_queue": task_queue})
     slots = settings.worker_max_concurrent_activities
-    executor = activity_executor or ThreadPoolExecutor(max_workers=slots + 4)
+    textract_slots = {
+        "start": settings.worker_textract_start_slots,
+        "get": settings.worker_textract_get_slots,
+    }
+    executor = activity_executor or ThreadPoolExecutor(
+        max_workers=slots + sum(textract_slots.values())
+    )
     activities = all_activities(services)
     routed = {
         "start": ["start_textract_job"],
@@ -192,17 +212,14 @@ def build_worker(
     }
     workers = []
     for operation, names in routed.items():
-        queue = settings.textract_task_queue(operation)
-        if queue is None:
-            continue
         tps = settings.textract_start_tps if operation == "start" else settings.textract_get_tps
         workers.append(
             Worker(
                 client,
-                task_queue=queue,
+                task_queue=settings.textract_task_queue(operation),
                 activities=[activities[n] for n in names],
                 activity_executor=executor,
-                max_concurrent_activities=slots,
+                max_concurrent_activities=textract_slots[operation],
                 max_task_queue_activities_per_second=tps,
                 graceful_shutdown_timeout=timedelta(seconds=30),
             )
@@ -219,6 +236,8 @@ def build_worker(
             activity_executor=executor,
             max_concurrent_activities=slots,
             max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
+            max_cached_workflows=settings.worker_max_cached_workflows,
+            workflow_runner=workflow_runner(settings.worker_workflow_sandbox),
             graceful_shutdown_timeout=timedelta(seconds=30),
         ),
     )

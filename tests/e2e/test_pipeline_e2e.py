@@ -334,6 +334,39 @@ async def test_textract_calls_keep_to_the_configured_rates(
     assert len(gets) >= 6 * 3  # status checks, then result pages, for each document
 
 
+async def test_the_worker_gets_its_textract_queues_rates_slots_and_cache(
+    dev_server: WorkflowEnvironment, e2e_settings: Settings
+) -> None:
+    settings = e2e_settings.model_copy(
+        update={
+            "textract_start_tps": 2.0,
+            "textract_get_tps": 5.0,
+            "worker_max_concurrent_activities": 6,
+            "worker_textract_start_slots": 1,
+            "worker_textract_get_slots": 3,
+            "worker_max_cached_workflows": 123,
+        }
+    )
+
+    group = build_worker(dev_server.client, build_services(settings))
+
+    configs = {w.config()["task_queue"]: w.config() for w in group.workers}
+    main = configs[settings.temporal_task_queue]
+    start = configs[settings.textract_task_queue("start")]
+    get = configs[settings.textract_task_queue("get")]
+    assert (main["max_concurrent_activities"], main["max_cached_workflows"]) == (6, 123)
+    assert main["max_task_queue_activities_per_second"] is None
+    assert (start["max_concurrent_activities"], start["max_task_queue_activities_per_second"]) == (
+        1,
+        2.0,
+    )
+    assert (get["max_concurrent_activities"], get["max_task_queue_activities_per_second"]) == (
+        3,
+        5.0,
+    )
+    assert not start.get("workflows") and not get.get("workflows")
+
+
 async def test_a_document_over_textracts_limits_goes_in_parts_and_comes_back_whole(
     dev_server: WorkflowEnvironment, e2e_settings: Settings, tmp_path: Path
 ) -> None:
