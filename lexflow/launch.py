@@ -34,6 +34,8 @@ from lexflow.temporal import (
     workflow_id_for,
 )
 
+_CONCURRENT_STARTS = 16
+
 
 @dataclass
 class Launched:
@@ -127,29 +129,36 @@ async def launch(
     """
     searchable = await ensure_search_attributes(client, settings.temporal_namespace)
     options = pipeline_options(settings).model_copy(update={"search_attributes": searchable})
-    launched: list[Launched] = []
-    for source in sources:
+    # Starts overlap (a round trip each, the server's work is what limits them), a bounded
+    # number at a time so a million-file folder does not open a million requests.
+    gate = asyncio.Semaphore(_CONCURRENT_STARTS)
+
+    async def start(source: str) -> Launched:
         uri = source if is_s3_uri(source) else str(Path(source).resolve())
         uuid = (document_uuids or {}).get(source) or document_uuid_for(uri)
-        wid = workflow_id_for(uuid)
-        item = Launched(uuid, wid, file_name_of(uri), uri)
-        try:
-            await client.start_workflow(
-                "DocumentWorkflow",
-                DocumentInput(
-                    document_uuid=uuid, source_uri=uri, file_name=item.file_name, options=options
-                ),
-                id=wid,
-                task_queue=settings.temporal_task_queue,
-                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-                static_summary=item.file_name,
-                search_attributes=_initial_attributes(item) if searchable else None,
-            )
-        except WorkflowAlreadyStartedError:
-            item.already_running = True
-        launched.append(item)
-    return launched
+        item = Launched(uuid, workflow_id_for(uuid), file_name_of(uri), uri)
+        async with gate:
+            try:
+                await client.start_workflow(
+                    "DocumentWorkflow",
+                    DocumentInput(
+                        document_uuid=uuid,
+                        source_uri=uri,
+                        file_name=item.file_name,
+                        options=options,
+                    ),
+                    id=item.workflow_id,
+                    task_queue=settings.temporal_task_queue,
+                    id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+                    id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+                    static_summary=item.file_name,
+                    search_attributes=_initial_attributes(item) if searchable else None,
+                )
+            except WorkflowAlreadyStartedError:
+                item.already_running = True
+        return item
+
+    return list(await asyncio.gather(*(start(source) for source in sources)))
 
 
 # (document, its workflow's status, pages its OCR activity has heartbeated as done, if any)
