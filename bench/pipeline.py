@@ -21,18 +21,17 @@ import platform
 import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.docgen, and lexflow when the project is not installed
 
+from bench._versions import first_line, package_version  # noqa: E402
 from lexflow.config import Settings  # noqa: E402
 from lexflow.embedded import DEV_SERVER_PORT, UI_PORT, temporal_binary  # noqa: E402
 from lexflow.inspect import MEDIA_TYPE_PDF  # noqa: E402
@@ -67,22 +66,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 # --- environment ----------------------------------------------------------------------------------
 
 
-def _version(package: str) -> str | None:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
-
-
-def _first_line(*command: str) -> str | None:
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    lines = (done.stdout or done.stderr).strip().splitlines()
-    return lines[0].strip() if lines else None
-
-
 def environment() -> dict[str, Any]:
     tesseract = shutil.which("tesseract")
     return {
@@ -91,12 +74,12 @@ def environment() -> dict[str, Any]:
         "cpu_count": os.cpu_count(),
         "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-        "temporalio": _version("temporalio"),
-        "temporal_cli": _first_line(temporal_binary(), "--version"),
-        "pypdfium2": _version("pypdfium2"),
-        "rapidocr": _version("rapidocr"),
-        "onnxruntime": _version("onnxruntime"),
-        "tesseract": _first_line(tesseract, "--version") if tesseract else None,
+        "temporalio": package_version("temporalio"),
+        "temporal_cli": first_line(temporal_binary(), "--version"),
+        "pypdfium2": package_version("pypdfium2"),
+        "rapidocr": package_version("rapidocr"),
+        "onnxruntime": package_version("onnxruntime"),
+        "tesseract": first_line(tesseract, "--version") if tesseract else None,
         "default_ocr_backend": default_backend().name,
         "settings": {
             "render_dpi": render.RENDER_DPI,
@@ -174,7 +157,7 @@ def ocr_backends(choice: str) -> list[str]:
     if choice != "all":
         return [choice]
     found = ["tesseract"] if shutil.which("tesseract") else []
-    return [*found, "rapidocr"] if _version("rapidocr") else found
+    return [*found, "rapidocr"] if package_version("rapidocr") else found
 
 
 # --- (c) end to end -------------------------------------------------------------------------------

@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pytest
 import redis
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 
 from lexflow.cache import NullCache, RedisCache
 from lexflow.config import Settings
 from lexflow.db.engine import make_engine
 from lexflow.db.migrate import upgrade
 from lexflow.services import Services
+from tests.scratch import postgres_database
 
 # Moto and boto3 must never reach a real AWS account from a test.
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
@@ -76,16 +76,8 @@ def fresh_database(tmp_path_factory: pytest.TempPathFactory, prefix: str) -> Ite
     if not server:
         yield f"sqlite:///{tmp_path_factory.mktemp(prefix) / 'lexflow.db'}"
         return
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(server, prefix) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
