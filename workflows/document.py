@@ -159,7 +159,8 @@ class DocumentWorkflow:
             self._leave(stage)
             index += 1
         self._state = DocumentState.COMPLETED
-        self._publish(status=self._state.value)
+        self._publish(**{**self._pending_attributes, "status": self._state.value})
+        self._pending_attributes = {}
         visibility.count_outcome("completed")
         return self._result()
 
@@ -200,17 +201,29 @@ class DocumentWorkflow:
             )
             self._relationships = counted.count
         else:
+            await self._finalize()
+
+    async def _finalize(self) -> None:
+        done = FinalizeInput(
+            document_uuid=self._uuid,
+            page_count=self._ocr.page_count if self._ocr else 0,
+            chunk_count=self._chunks,
+            entity_count=self._entities,
+            relationship_count=self._relationships,
+        )
+        if not self._lean:
             await workflow.execute_activity_method(
-                BookkeepingActivities.finalize_document,
-                FinalizeInput(
-                    document_uuid=self._uuid,
-                    page_count=self._ocr.page_count if self._ocr else 0,
-                    chunk_count=self._chunks,
-                    entity_count=self._entities,
-                    relationship_count=self._relationships,
-                ),
-                **policy.BOOKKEEPING.kwargs(),
+                BookkeepingActivities.finalize_document, done, **policy.BOOKKEEPING.kwargs()
             )
+            return
+        # One short database update: run by the worker already running this workflow task, it
+        # costs one history event and no round trip through the server.
+        await workflow.execute_local_activity_method(
+            BookkeepingActivities.finalize_document,
+            done,
+            start_to_close_timeout=policy.BOOKKEEPING.start_to_close,
+            retry_policy=policy.BOOKKEEPING.retry,
+        )
 
     async def _prepare(self) -> None:
         assert self._input is not None
@@ -470,7 +483,8 @@ class DocumentWorkflow:
     async def _fail_and_wait(self, stage: Stage, err: FailureError) -> None:
         self._error = f"{stage.value}: {_describe(err)}"
         self._state = DocumentState.FAILED
-        self._publish(status=self._state.value)
+        self._publish(**{**self._pending_attributes, "status": self._state.value})
+        self._pending_attributes = {}
         visibility.count_outcome("failed")
         workflow.logger.warning(
             "stage failed; waiting for a retry signal",
@@ -522,7 +536,12 @@ class DocumentWorkflow:
         self._pending_attributes = {}
         if self._lean and stage is Stage.OCR and self._prepared is not None:
             values["ocr_engine"] = self._prepared.ocr_engine
-        self._publish(stage=stage.value, status=self._state.value, **values)
+        values.update(stage=stage.value, status=self._state.value)
+        if self._lean and stage is Stage.FINALIZE:
+            # Finalizing takes one local activity: published with the outcome, in one upsert.
+            self._pending_attributes = values
+            return
+        self._publish(**values)
 
     def _leave(self, stage: Stage) -> None:
         elapsed = workflow.now() - self._stage_started_at
