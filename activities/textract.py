@@ -159,6 +159,10 @@ class TextractActivities:
         if not staged or token is not None:
             try:
                 for page in manager.iter_result_pages(ref.job_id, start_token=token):
+                    if last is None and not staged:
+                        # The job is over: free its place under TEXTRACT_MAX_CONCURRENT_JOBS now,
+                        # not when the fetch completes (a notified job was never checked).
+                        documents.record_job_end(s.engine, ref.document_uuid, page.status)
                     seq += 1
                     buffered.append((seq, page.next_token, page.blocks))
                     if len(buffered) >= STAGE_EVERY_PAGES:

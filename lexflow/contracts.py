@@ -157,6 +157,9 @@ class TextractCompletion(_Model):
 
     job_id: str
     status: str = "SUCCEEDED"
+    # True when Textract itself reported the status (SNS/SQS): only then is the status check
+    # skipped. An operator's bare signal just ends the wait; the check still decides.
+    from_textract: bool = False
 
 
 class OcrSummary(_Model):

@@ -34,7 +34,7 @@ class Pacer:
         self._lock = threading.Lock()
 
     def wait(self) -> None:
-        """Block until this caller's slot; slots are ``1/per_second`` apart."""
+        """Block until this caller's slot; slots are ``1/(per_second × headroom)`` apart."""
         with self._lock:
             now = self._clock()
             slot = max(now, self._next)

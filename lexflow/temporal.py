@@ -149,6 +149,11 @@ def all_activities(services: Services) -> dict[str, Any]:
     }
 
 
+# Finalize runs as a local activity: threads of its own in the executor, so it never waits
+# behind hours-long OCR activities holding every slot (the wait would count against its timeout).
+LOCAL_ACTIVITY_SLOTS = 2
+
+
 def workflow_runner(sandboxed: bool) -> WorkflowRunner:
     """Temporal's sandbox, or none: it guards determinism but costs CPU on every task.
 
@@ -161,8 +166,8 @@ def workflow_runner(sandboxed: bool) -> WorkflowRunner:
 
 
 class WorkerGroup:
-    """The main worker plus, when Textract rates are configured, one worker per rate-limited
-    Textract queue; entered and left together (``async with build_worker(...)``)."""
+    """The main worker plus one worker per Textract queue (start, get); entered and left
+    together (``async with build_worker(...)``)."""
 
     def __init__(self, workers: list[Worker]) -> None:
         self.workers = workers
@@ -203,7 +208,7 @@ def build_worker(
         "get": settings.worker_textract_get_slots,
     }
     executor = activity_executor or ThreadPoolExecutor(
-        max_workers=slots + sum(textract_slots.values())
+        max_workers=slots + sum(textract_slots.values()) + LOCAL_ACTIVITY_SLOTS
     )
     activities = all_activities(services)
     routed = {
@@ -235,6 +240,7 @@ def build_worker(
             activities=list(activities.values()),
             activity_executor=executor,
             max_concurrent_activities=slots,
+            max_concurrent_local_activities=LOCAL_ACTIVITY_SLOTS,
             max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
             max_cached_workflows=settings.worker_max_cached_workflows,
             workflow_runner=workflow_runner(settings.worker_workflow_sandbox),

@@ -394,7 +394,12 @@ class DocumentWorkflow:
             await self._sleep_unless_completed(job_id, step)
             self._waited += step
             notified = self._completions.get(job_id)
-            if self._lean and notified is not None and notified.status in _SUCCEEDED:
+            if (
+                self._lean
+                and notified is not None
+                and notified.from_textract
+                and notified.status in _SUCCEEDED
+            ):
                 self._job_status = notified.status
                 visibility.count_textract_job("finished")
                 return TextractJobState(job_id=job_id, status=notified.status)

@@ -237,6 +237,16 @@ def find_ocr_donor(engine: Engine, sha256: str, page_count: int) -> str | None:
     return None if row is None else str(row[0])
 
 
+def record_job_end(engine: Engine, document_uuid: str, job_status: str) -> None:
+    """A Textract job's final status, with its end time unless a status check recorded one."""
+    update_document(
+        engine,
+        document_uuid,
+        textract_job_status=job_status,
+        textract_end_time=func.coalesce(SourceDocument.textract_end_time, utcnow()),
+    )
+
+
 def mark_ocr_complete(
     engine: Engine, document_uuid: str, job_status: str | None = None, **fields: Any
 ) -> None:

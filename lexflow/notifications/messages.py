@@ -60,7 +60,7 @@ class TextractNotification:
 
     def completion(self) -> TextractCompletion:
         """The ``textract_completed`` signal's payload."""
-        return TextractCompletion(job_id=self.job_id, status=self.status)
+        return TextractCompletion(job_id=self.job_id, status=self.status, from_textract=True)
 
 
 def _json_object(text: Any, what: str) -> dict[str, Any]:

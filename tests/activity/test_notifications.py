@@ -147,7 +147,9 @@ def test_parse_reads_an_sns_envelope_and_a_raw_body_alike() -> None:
         note = parse_notification(body)
         assert (note.job_id, note.status, note.document_uuid) == ("job-1", "SUCCEEDED", DOC)
         assert (note.s3_bucket, note.s3_key, note.timestamp_ms) == (BUCKET, KEY, 1_700_000_000_000)
-        assert note.completion() == TextractCompletion(job_id="job-1", status="SUCCEEDED")
+        assert note.completion() == TextractCompletion(
+            job_id="job-1", status="SUCCEEDED", from_textract=True
+        )
 
 
 @pytest.mark.parametrize(
@@ -209,7 +211,10 @@ async def test_a_finished_job_signals_its_document_workflow_and_the_message_is_d
         assert await consumer.poll_once() == (True, 1)
 
     assert recorder.accepted == [
-        (f"document-{DOC}", TextractCompletion(job_id=job_id, status="SUCCEEDED"))
+        (
+            f"document-{DOC}",
+            TextractCompletion(job_id=job_id, status="SUCCEEDED", from_textract=True),
+        )
     ]
     assert aws.counts() == (0, 0)
     assert consumer.stats.as_dict() == {
@@ -233,7 +238,9 @@ async def test_raw_message_delivery_is_understood_too(aws: Aws) -> None:
 
     await NotificationConsumer(aws.sqs, recorder, aws.settings(queue_url=raw_url)).poll_once()
 
-    assert recorder.accepted == [(f"document-{DOC}", TextractCompletion(job_id=job_id))]
+    assert recorder.accepted == [
+        (f"document-{DOC}", TextractCompletion(job_id=job_id, from_textract=True))
+    ]
 
 
 async def test_garbage_is_counted_as_ignored_and_deleted_without_a_signal(
@@ -276,7 +283,9 @@ async def test_a_transient_failure_keeps_the_message_for_the_next_consumer(aws: 
     stop.set()
     stats = await asyncio.wait_for(task, 2)
 
-    assert recorder.accepted == [(f"document-{DOC}", TextractCompletion(job_id=job_id))]
+    assert recorder.accepted == [
+        (f"document-{DOC}", TextractCompletion(job_id=job_id, from_textract=True))
+    ]
     assert (stats.processed, stats.failed) == (1, 0)
     assert aws.counts() == (0, 0)
 

@@ -203,6 +203,30 @@ def test_fetch_of_a_notified_job_records_its_end_without_a_status_check(aws: Aws
     assert row.textract_end_time is not None
 
 
+def test_a_notified_job_frees_its_place_at_the_first_page_even_if_the_fetch_then_fails(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    acts = TextractActivities(aws.services)
+    job = run(acts.start_textract_job, aws.start_input())
+    aws.fake.complete(job.job_id)
+    manager = aws.services.require_textract()
+    real_fetch, fetched = manager.fetch_results, []
+
+    def dies_on_second_page(job_id: str, next_token: str | None, *args: Any) -> Any:
+        if fetched:
+            raise TransientError("connection reset")
+        fetched.append(next_token)
+        return real_fetch(job_id, next_token, *args)
+
+    monkeypatch.setattr(manager, "fetch_results", dies_on_second_page)
+    with pytest.raises(ApplicationError):
+        run(acts.fetch_textract_results, job)
+
+    row = aws.row()
+    assert row.textract_job_status == "SUCCEEDED"  # no longer counted under the job cap
+    assert row.textract_end_time is not None
+
+
 def test_fetch_interrupted_midway_resumes_from_its_cursor(
     aws: Aws, monkeypatch: pytest.MonkeyPatch
 ) -> None:

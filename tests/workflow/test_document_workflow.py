@@ -194,7 +194,8 @@ async def test_completion_signal_ends_the_wait_and_goes_straight_to_the_fetch(
         await asyncio.sleep(0.05)
 
     await handle.signal(
-        DocumentWorkflow.textract_completed, TextractCompletion(job_id="job-1", status="SUCCEEDED")
+        DocumentWorkflow.textract_completed,
+        TextractCompletion(job_id="job-1", status="SUCCEEDED", from_textract=True),
     )
     result = await handle.result()
 
@@ -206,6 +207,25 @@ async def test_completion_signal_ends_the_wait_and_goes_straight_to_the_fetch(
     assert fired == []
 
 
+async def test_an_operators_bare_signal_ends_the_wait_but_the_check_still_decides(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.statuses = ["SUCCEEDED"]
+    options = OPTIONS.model_copy(update={"textract_async_initial_delay_seconds": 3600})
+    handle = await start(workflow_env.client, task_queue, options)
+    for _ in range(100):
+        if (await handle.query(DocumentWorkflow.status)).textract_job_id:
+            break
+        await asyncio.sleep(0.05)
+
+    # `temporal workflow signal --name textract_completed --input '{"job_id": "job-1"}'`
+    await handle.signal(DocumentWorkflow.textract_completed, TextractCompletion(job_id="job-1"))
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    assert fake.calls["check"] == 1
+
+
 async def test_a_notified_failure_is_checked_for_its_reason(
     workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
 ) -> None:
@@ -213,7 +233,8 @@ async def test_a_notified_failure_is_checked_for_its_reason(
     options = OPTIONS.model_copy(update={"textract_async_initial_delay_seconds": 3600})
     handle = await start(workflow_env.client, task_queue, options)
     await handle.signal(
-        DocumentWorkflow.textract_completed, TextractCompletion(job_id="job-1", status="FAILED")
+        DocumentWorkflow.textract_completed,
+        TextractCompletion(job_id="job-1", status="FAILED", from_textract=True),
     )
 
     status = await query_until(workflow_env, handle, DocumentState.FAILED)
@@ -431,7 +452,9 @@ async def test_completion_signalled_before_the_start_returned_is_not_lost(
     options = OPTIONS.model_copy(update={"textract_async_initial_delay_seconds": 3600})
     handle = await start(workflow_env.client, task_queue, options)
     # Sent at once: the workflow has not seen the job id yet when this arrives.
-    await handle.signal(DocumentWorkflow.textract_completed, TextractCompletion(job_id="job-1"))
+    await handle.signal(
+        DocumentWorkflow.textract_completed, TextractCompletion(job_id="job-1", from_textract=True)
+    )
 
     result = await handle.result()
 

@@ -59,7 +59,8 @@ async def record_scenarios(env: WorkflowEnvironment, task_queue: str) -> dict[st
         while not (await signalled.query(DocumentWorkflow.status)).textract_job_id:
             await asyncio.sleep(0.05)
         await signalled.signal(
-            DocumentWorkflow.textract_completed, TextractCompletion(job_id="job-1")
+            DocumentWorkflow.textract_completed,
+            TextractCompletion(job_id="job-1", from_textract=True),
         )
         await signalled.result()
         await terminate_started()
