@@ -205,7 +205,6 @@ class TextractActivities:
             ocr,
             engine="textract",
             job_id=ref.job_id,
-            job_status=last.status if last is not None else None,
             sent=sent,
         )
         if staged:
@@ -268,7 +267,6 @@ class TextractActivities:
         engine: str,
         sent: int,
         job_id: str | None = None,
-        job_status: str | None = None,
     ) -> OcrSummary:
         s = self._s
         documents.save_pages(s.engine, document_uuid, ocr.pages)
@@ -282,7 +280,7 @@ class TextractActivities:
             fields["textract_warnings"] = ocr.warnings
             if ocr.status_message:
                 fields["textract_error_message"] = ocr.status_message
-        documents.mark_ocr_complete(s.engine, document_uuid, job_status=job_status, **fields)
+        documents.mark_ocr_complete(s.engine, document_uuid, **fields)
         count_pages(ocr.page_count, engine)
         summary = {
             "engine": engine,

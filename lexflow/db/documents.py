@@ -247,17 +247,8 @@ def record_job_end(engine: Engine, document_uuid: str, job_status: str) -> None:
     )
 
 
-def mark_ocr_complete(
-    engine: Engine, document_uuid: str, job_status: str | None = None, **fields: Any
-) -> None:
-    """Record that the stored pages are this content's complete OCR output.
-
-    ``job_status``: the Textract job's final status, with its end time unless a status check
-    already recorded one (a job whose completion was notified is never checked).
-    """
-    if job_status is not None:
-        fields["textract_job_status"] = job_status
-        fields["textract_end_time"] = func.coalesce(SourceDocument.textract_end_time, utcnow())
+def mark_ocr_complete(engine: Engine, document_uuid: str, **fields: Any) -> None:
+    """Record that the stored pages are this content's complete OCR output."""
     with engine.begin() as conn:
         conn.execute(
             update(SourceDocument)

@@ -203,22 +203,27 @@ def test_fetch_of_a_notified_job_records_its_end_without_a_status_check(aws: Aws
     assert row.textract_end_time is not None
 
 
+def fail_fetch_after_pages(aws: Aws, monkeypatch: pytest.MonkeyPatch, pages: int) -> None:
+    """Result pages after the first ``pages`` fail as a dropped connection (a worker crash)."""
+    manager = aws.services.require_textract()
+    real_fetch, fetched = manager.fetch_results, []
+
+    def dies(job_id: str, next_token: str | None, *args: Any) -> Any:
+        if len(fetched) == pages:
+            raise TransientError("connection reset (simulated worker crash)")
+        fetched.append(next_token)
+        return real_fetch(job_id, next_token, *args)
+
+    monkeypatch.setattr(manager, "fetch_results", dies)
+
+
 def test_a_notified_job_frees_its_place_at_the_first_page_even_if_the_fetch_then_fails(
     aws: Aws, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     acts = TextractActivities(aws.services)
     job = run(acts.start_textract_job, aws.start_input())
     aws.fake.complete(job.job_id)
-    manager = aws.services.require_textract()
-    real_fetch, fetched = manager.fetch_results, []
-
-    def dies_on_second_page(job_id: str, next_token: str | None, *args: Any) -> Any:
-        if fetched:
-            raise TransientError("connection reset")
-        fetched.append(next_token)
-        return real_fetch(job_id, next_token, *args)
-
-    monkeypatch.setattr(manager, "fetch_results", dies_on_second_page)
+    fail_fetch_after_pages(aws, monkeypatch, 1)
     with pytest.raises(ApplicationError):
         run(acts.fetch_textract_results, job)
 
@@ -234,15 +239,8 @@ def test_fetch_interrupted_midway_resumes_from_its_cursor(
     job = run(acts.start_textract_job, aws.start_input())
     run(acts.check_textract_job, job)
     manager = aws.services.require_textract()
-    real_fetch, fetched = manager.fetch_results, []
-
-    def dies_on_third_page(job_id: str, next_token: str | None, *args: Any) -> Any:
-        if len(fetched) == 2:
-            raise TransientError("connection reset (simulated worker crash)")
-        fetched.append(next_token)
-        return real_fetch(job_id, next_token, *args)
-
-    monkeypatch.setattr(manager, "fetch_results", dies_on_third_page)
+    real_fetch = manager.fetch_results
+    fail_fetch_after_pages(aws, monkeypatch, 2)
     with pytest.raises(ApplicationError) as crashed:
         run(acts.fetch_textract_results, job)
     assert crashed.value.non_retryable is False

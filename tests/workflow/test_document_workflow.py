@@ -95,6 +95,15 @@ async def timer_durations(handle: WorkflowHandle[object, object]) -> list[timede
     ]
 
 
+async def until_job_started(handle: WorkflowHandle[DocumentWorkflow, DocumentResult]) -> None:
+    """Wait (real time) until the workflow has a Textract job id: a signal can now name it."""
+    for _ in range(100):
+        if (await handle.query(DocumentWorkflow.status)).textract_job_id:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("no Textract job started")
+
+
 async def query_until(
     env: WorkflowEnvironment,
     handle: WorkflowHandle[DocumentWorkflow, DocumentResult],
@@ -188,10 +197,7 @@ async def test_completion_signal_ends_the_wait_and_goes_straight_to_the_fetch(
 ) -> None:
     options = OPTIONS.model_copy(update={"textract_async_initial_delay_seconds": 3600})
     handle = await start(workflow_env.client, task_queue, options)
-    for _ in range(100):
-        if (await handle.query(DocumentWorkflow.status)).textract_job_id:
-            break
-        await asyncio.sleep(0.05)
+    await until_job_started(handle)
 
     await handle.signal(
         DocumentWorkflow.textract_completed,
@@ -213,10 +219,7 @@ async def test_an_operators_bare_signal_ends_the_wait_but_the_check_still_decide
     fake.statuses = ["SUCCEEDED"]
     options = OPTIONS.model_copy(update={"textract_async_initial_delay_seconds": 3600})
     handle = await start(workflow_env.client, task_queue, options)
-    for _ in range(100):
-        if (await handle.query(DocumentWorkflow.status)).textract_job_id:
-            break
-        await asyncio.sleep(0.05)
+    await until_job_started(handle)
 
     # `temporal workflow signal --name textract_completed --input '{"job_id": "job-1"}'`
     await handle.signal(DocumentWorkflow.textract_completed, TextractCompletion(job_id="job-1"))
