@@ -43,7 +43,7 @@ async def run_documents(client: Client, settings: Settings, args: argparse.Names
         launched, {i.workflow_id: web_ui_link(settings, i.workflow_id) for i in launched}, out
     )
     if not args.wait:
-        return 0
+        return 1 if any(i.start_error for i in launched) else 0
     outcomes = await wait_for(client, launched, on_progress=ProgressPrinter(sys.stderr))
     if args.json:
         print(outcomes_json(outcomes))

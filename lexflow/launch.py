@@ -44,6 +44,8 @@ class Launched:
     file_name: str
     source_uri: str
     already_running: bool = False
+    #: Why the workflow could not be started (after the client's own retries), if it could not.
+    start_error: str | None = None
 
 
 @dataclass
@@ -156,6 +158,9 @@ async def launch(
                 )
             except WorkflowAlreadyStartedError:
                 item.already_running = True
+            except RPCError as err:
+                # One refused start must not cost the report of the others, which did start.
+                item.start_error = f"not started: {err.message or err.status.name}"
         return item
 
     return list(await asyncio.gather(*(start(source) for source in sources)))
@@ -189,7 +194,11 @@ async def wait_for(
     poll_seconds: float = 1.0,
 ) -> list[Outcome]:
     """Wait until each document completed or failed (a failed one waiting for retry counts)."""
-    outcomes: dict[str, Outcome] = {}
+    outcomes: dict[str, Outcome] = {
+        i.workflow_id: Outcome(i.document_uuid, i.workflow_id, i.file_name, "failed", i.start_error)
+        for i in launched
+        if i.start_error is not None
+    }
     while len(outcomes) < len(launched):
         for item in launched:
             if item.workflow_id in outcomes:

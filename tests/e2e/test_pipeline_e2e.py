@@ -16,6 +16,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 from sqlalchemy import Engine, func, select
+from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
 from lexflow import cache
@@ -274,6 +275,31 @@ async def test_a_second_start_of_a_running_document_is_refused(
     assert first[0].workflow_id == second[0].workflow_id == f"document-{first[0].document_uuid}"
     handle = dev_server.client.get_workflow_handle(first[0].workflow_id)
     assert len([e async for e in handle.fetch_history_events()]) > 0
+    await handle.terminate("test finished")
+
+
+async def test_a_start_the_server_refuses_is_reported_and_the_others_still_start(
+    dev_server: WorkflowEnvironment, e2e_settings: Settings, tmp_path: Path
+) -> None:
+    settings = e2e_settings.model_copy(update={"temporal_task_queue": "nobody-polls-this"})
+    good = docgen.born_digital_pdf(tmp_path / "good.pdf", [PAGES[0]])
+    refused = docgen.born_digital_pdf(tmp_path / "refused.pdf", [PAGES[1]])
+
+    # A workflow id past the server's 1,000-character limit: refused with InvalidArgument.
+    launched = await launch(
+        dev_server.client,
+        settings,
+        [str(good), str(refused)],
+        document_uuids={str(refused): "x" * 1100},
+    )
+    [outcome] = await wait_for(dev_server.client, [launched[1]])
+
+    assert launched[0].start_error is None
+    assert launched[1].start_error is not None
+    assert launched[1].start_error.startswith("not started: ")
+    assert (outcome.status, outcome.error) == ("failed", launched[1].start_error)
+    handle = dev_server.client.get_workflow_handle(launched[0].workflow_id)
+    assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
     await handle.terminate("test finished")
 
 
