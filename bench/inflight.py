@@ -64,7 +64,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.*, bench.*, and lexflow when the project is not installed
 
-from temporalio.api.enums.v1 import EventType  # noqa: E402
+from temporalio.api.enums.v1 import EventType, TimeoutType  # noqa: E402
 from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus  # noqa: E402
 from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
 from temporalio.testing import WorkflowEnvironment  # noqa: E402
@@ -140,9 +140,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--textract-slots",
         default="1,4",
         metavar="START,GET",
-        help="of the K slots, those of Textract's start queue and of its status/results queue; "
-        "the other activities get the rest, so the total is K as for the blocking design "
+        help="of the K slots, those of Textract's start queue and of its status/results queue "
         "(default 1,4)",
+    )
+    p.add_argument(
+        "--local-slots",
+        type=int,
+        default=3,
+        help="of the K slots, the local activities' (text stages, finalize); the task queue's "
+        "other activities get the rest, so the total is K as for the blocking design (default 3)",
     )
     p.add_argument(
         "--blocking-cap",
@@ -236,10 +242,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         args.start_slots, args.get_slots = (int(n) for n in args.textract_slots.split(","))
     except ValueError:
         p.error("--textract-slots takes two numbers, START,GET")
-    if min(args.start_slots, args.get_slots) < 1 or (
-        args.slots - args.start_slots - args.get_slots < 1
+    if min(args.start_slots, args.get_slots, args.local_slots) < 1 or (
+        args.slots - args.start_slots - args.get_slots - args.local_slots < 1
     ):
-        p.error("--textract-slots must be positive and leave some of --slots to the others")
+        p.error(
+            "--textract-slots and --local-slots must be positive and leave some of --slots to "
+            "the others"
+        )
     return args
 
 
@@ -328,10 +337,14 @@ def bench_settings(
         textract_max_concurrent_jobs=args.max_jobs or args.count,
         textract_start_tps=args.start_tps,
         textract_get_tps=args.get_tps,
-        worker_max_concurrent_activities=args.slots - args.start_slots - args.get_slots,
+        worker_max_concurrent_activities=args.slots
+        - args.start_slots
+        - args.get_slots
+        - args.local_slots,
         worker_workflow_sandbox=args.sandbox == "on",
         worker_textract_start_slots=args.start_slots,
         worker_textract_get_slots=args.get_slots,
+        worker_local_activity_slots=args.local_slots,
         log_level="WARNING",
         log_format="text",
         _env_file=None,  # type: ignore[call-arg]
@@ -358,9 +371,11 @@ def settings_figures(settings: Settings, worker: Worker, storage: str) -> dict[s
         "dev_server_storage": storage,
         "activity_slots": settings.worker_max_concurrent_activities
         + settings.worker_textract_start_slots
-        + settings.worker_textract_get_slots,
+        + settings.worker_textract_get_slots
+        + settings.worker_local_activity_slots,
         "textract_start_slots": settings.worker_textract_start_slots,
         "textract_get_slots": settings.worker_textract_get_slots,
+        "local_activity_slots": settings.worker_local_activity_slots,
         "max_cached_workflows": config.get("max_cached_workflows"),
         "workflow_sandbox": settings.worker_workflow_sandbox,
         "max_concurrent_workflow_tasks": config.get("max_concurrent_workflow_tasks"),
@@ -457,7 +472,13 @@ async def read_histories(
         for event in history.events:
             at = event.event_time.ToMicroseconds() / 1e6
             kind = event.event_type
-            kinds[EventType.Name(kind).removeprefix("EVENT_TYPE_")] += 1
+            name = EventType.Name(kind).removeprefix("EVENT_TYPE_")
+            if kind == EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+                # A sticky queue's schedule-to-start timeout only moves the task to the normal
+                # queue; a start-to-close one means a worker held the task too long.
+                timeout = event.workflow_task_timed_out_event_attributes.timeout_type
+                name += f"({TimeoutType.Name(timeout).removeprefix('TIMEOUT_TYPE_')})"
+            kinds[name] += 1
             if kind == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
                 scheduled[event.event_id] = at
             elif kind == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
@@ -822,7 +843,8 @@ def report_text(figures: dict[str, Any]) -> str:
     lines = [
         f"lexflow in flight: {args['count']} documents, {args['latency']:g} s simulated Textract "
         f"latency, {s['activity_slots']} activity slots ({s['textract_start_slots']} of them on "
-        f"Textract's start queue, {s['textract_get_slots']} on its get queue), notifications "
+        f"Textract's start queue, {s['textract_get_slots']} on its get queue, "
+        f"{s['local_activity_slots']} for local activities), notifications "
         f"{'on' if s['textract_notifications'] else 'off'}",
         f"versions: python {v['python']}, temporalio {v['temporalio']}, {v['temporal_cli']}, "
         f"moto {v['moto']}; {v['cpus']} CPUs, load average at start {v['load_average_at_start']}",

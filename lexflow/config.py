@@ -65,6 +65,12 @@ class Settings(BaseSettings):
         le=100,
         description="Activity slots of the Textract status/results queue, besides the rest.",
     )
+    worker_local_activity_slots: int = Field(
+        4,
+        ge=1,
+        le=100,
+        description="Local activity slots (text stages, finalize), besides the rest.",
+    )
     retry_wait_seconds: int = Field(
         7 * 24 * 3600, ge=1, description="How long a failed document waits for a retry signal."
     )

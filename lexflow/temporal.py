@@ -149,11 +149,6 @@ def all_activities(services: Services) -> dict[str, Any]:
     }
 
 
-# Finalize runs as a local activity: threads of its own in the executor, so it never waits
-# behind hours-long OCR activities holding every slot (the wait would count against its timeout).
-LOCAL_ACTIVITY_SLOTS = 2
-
-
 def workflow_runner(sandboxed: bool) -> WorkflowRunner:
     """Temporal's sandbox, or none: it guards determinism but costs CPU on every task.
 
@@ -192,7 +187,8 @@ def build_worker(
     """Workers for DocumentWorkflow and every activity.
 
     Textract's start and get calls go to queues of their own, with WORKER_TEXTRACT_START_SLOTS
-    and WORKER_TEXTRACT_GET_SLOTS slots, so they never queue behind the text stages; with
+    and WORKER_TEXTRACT_GET_SLOTS slots, so they never queue behind prepare or OCR; the text
+    stages and finalize are local activities, with WORKER_LOCAL_ACTIVITY_SLOTS slots; with
     TEXTRACT_START_TPS / TEXTRACT_GET_TPS set, the server enforces
     ``max_task_queue_activities_per_second`` across every worker polling the queue, so the fleet
     as a whole stays inside the quota.
@@ -207,8 +203,12 @@ def build_worker(
         "start": settings.worker_textract_start_slots,
         "get": settings.worker_textract_get_slots,
     }
+    # Local activities (the text stages, finalize) get threads of their own, so they never wait
+    # behind hours-long OCR activities holding every slot (the wait would count against their
+    # timeout).
+    local_slots = settings.worker_local_activity_slots
     executor = activity_executor or ThreadPoolExecutor(
-        max_workers=slots + sum(textract_slots.values()) + LOCAL_ACTIVITY_SLOTS
+        max_workers=slots + sum(textract_slots.values()) + local_slots
     )
     activities = all_activities(services)
     routed = {
@@ -240,7 +240,7 @@ def build_worker(
             activities=list(activities.values()),
             activity_executor=executor,
             max_concurrent_activities=slots,
-            max_concurrent_local_activities=LOCAL_ACTIVITY_SLOTS,
+            max_concurrent_local_activities=local_slots,
             max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
             max_cached_workflows=settings.worker_max_cached_workflows,
             workflow_runner=workflow_runner(settings.worker_workflow_sandbox),

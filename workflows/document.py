@@ -8,7 +8,9 @@ document and the workflow waits for a ``retry`` signal, then resumes at that sta
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError, FailureError
@@ -35,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
         PrepareInput,
         PrepareResult,
         Stage,
+        StageCount,
         StartTextractInput,
         TextractCompletion,
         TextractJobRef,
@@ -51,6 +54,14 @@ _BAD_DOCUMENT_TYPES = frozenset(
 # Runs recorded before this patch published search attributes one upsert at a time and always
 # checked a job's status after its completion notification; they replay along that path.
 LEAN_HISTORY_PATCH = "lean-history-1"
+# Lean, and the text stages run as local activities. Runs recorded before it replay with the text
+# stages on the task queue.
+LOCAL_TEXT_PATCH = "local-text-stages-1"
+
+# Stages that run as local activities once LOCAL_TEXT_PATCH is on: short, CPU-bound work on rows
+# this worker's fetch just wrote. A local activity costs one marker event instead of three events
+# plus a workflow task and two server round trips, and chained ones finish in one workflow task.
+_LOCAL_STAGES = frozenset({Stage.CHUNK, Stage.ENTITIES, Stage.RELATIONSHIPS, Stage.FINALIZE})
 
 
 _SUCCEEDED = frozenset({"SUCCEEDED", "PARTIAL_SUCCESS"})
@@ -90,6 +101,7 @@ class DocumentWorkflow:
         self._part = 0
         self._runs = 1
         self._lean = False
+        self._local_text = False
         self._pending_attributes: dict[str, str | None] = {}
 
     # --- signals and queries ----------------------------------------------------------------
@@ -136,7 +148,9 @@ class DocumentWorkflow:
     async def run(self, inp: DocumentInput) -> DocumentResult:
         self._input = inp
         self._state = DocumentState.PROCESSING
-        self._lean = workflow.patched(LEAN_HISTORY_PATCH)
+        # One marker for new runs: the newest patch implies the ones before it.
+        self._local_text = workflow.patched(LOCAL_TEXT_PATCH)
+        self._lean = self._local_text or workflow.patched(LEAN_HISTORY_PATCH)
         index = 0
         if inp.carried is not None:
             self._resume(inp.carried)
@@ -186,22 +200,24 @@ class DocumentWorkflow:
         elif stage is Stage.OCR:
             await self._run_ocr()
         elif stage is Stage.CHUNK:
-            counted = await workflow.execute_activity_method(
-                ChunkingActivities.chunk_document, ref, **policy.TEXT_STAGE.kwargs()
-            )
-            self._chunks = counted.count
+            self._chunks = (await self._text_stage(ChunkingActivities.chunk_document, ref)).count
         elif stage is Stage.ENTITIES:
-            counted = await workflow.execute_activity_method(
-                EntityActivities.extract_entities, ref, **policy.TEXT_STAGE.kwargs()
-            )
+            counted = await self._text_stage(EntityActivities.extract_entities, ref)
             self._entities = counted.secondary_count
         elif stage is Stage.RELATIONSHIPS:
-            counted = await workflow.execute_activity_method(
-                RelationshipActivities.build_relationships, ref, **policy.TEXT_STAGE.kwargs()
-            )
+            counted = await self._text_stage(RelationshipActivities.build_relationships, ref)
             self._relationships = counted.count
         else:
             await self._finalize()
+
+    async def _text_stage(
+        self, method: Callable[[Any, DocumentRef], StageCount], ref: DocumentRef
+    ) -> StageCount:
+        if self._local_text:
+            return await workflow.execute_local_activity_method(
+                method, ref, **policy.TEXT_STAGE.local_kwargs()
+            )
+        return await workflow.execute_activity_method(method, ref, **policy.TEXT_STAGE.kwargs())
 
     async def _finalize(self) -> None:
         done = FinalizeInput(
@@ -219,10 +235,7 @@ class DocumentWorkflow:
         # One short database update: run by the worker already running this workflow task, it
         # costs one history event and no round trip through the server.
         await workflow.execute_local_activity_method(
-            BookkeepingActivities.finalize_document,
-            done,
-            start_to_close_timeout=policy.BOOKKEEPING.start_to_close,
-            retry_policy=policy.BOOKKEEPING.retry,
+            BookkeepingActivities.finalize_document, done, **policy.BOOKKEEPING.local_kwargs()
         )
 
     async def _prepare(self) -> None:
@@ -542,8 +555,12 @@ class DocumentWorkflow:
         if self._lean and stage is Stage.OCR and self._prepared is not None:
             values["ocr_engine"] = self._prepared.ocr_engine
         values.update(stage=stage.value, status=self._state.value)
-        if self._lean and stage is Stage.FINALIZE:
-            # Finalizing takes one local activity: published with the outcome, in one upsert.
+        if (self._lean and stage is Stage.FINALIZE) or (
+            self._local_text and stage in _LOCAL_STAGES and stage is not Stage.CHUNK
+        ):
+            # Chained local activities end in one workflow task, so an upsert per stage would
+            # only add events: the first one (chunk) shows the text stages have begun, and the
+            # last stage reached goes out with the outcome, in one upsert.
             self._pending_attributes = values
             return
         self._publish(**values)

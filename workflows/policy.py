@@ -21,6 +21,11 @@ class ActivityOptions(TypedDict, total=False):
     heartbeat_timeout: timedelta
 
 
+class LocalActivityOptions(TypedDict):
+    start_to_close_timeout: timedelta
+    retry_policy: RetryPolicy
+
+
 @dataclass(frozen=True)
 class ActivityPolicy:
     start_to_close: timedelta
@@ -34,6 +39,13 @@ class ActivityPolicy:
         if self.heartbeat is not None:
             options["heartbeat_timeout"] = self.heartbeat
         return options
+
+    def local_kwargs(self) -> LocalActivityOptions:
+        """The same policy for a local activity (which cannot heartbeat)."""
+        assert self.heartbeat is None, "a heartbeating activity cannot run as a local activity"
+        return LocalActivityOptions(
+            start_to_close_timeout=self.start_to_close, retry_policy=self.retry
+        )
 
 
 def _backoff(max_attempts: int, initial_s: float = 1.0, max_s: float = 60.0) -> RetryPolicy:
@@ -71,6 +83,8 @@ OCR_PAGES = ActivityPolicy(
     start_to_close=timedelta(hours=2), heartbeat=timedelta(minutes=2), retry=_backoff(5)
 )
 
+# Chunking, entities and relationships: local activities in new runs (seconds of CPU on a big
+# document); past a minute of retrying, the SDK waits out the backoff on a durable timer.
 TEXT_STAGE = ActivityPolicy(start_to_close=timedelta(minutes=10), retry=_backoff(5))
 
 # Recording a failure or a completion must not give up while the database is briefly away.

@@ -148,6 +148,43 @@ async def test_textract_document_runs_every_stage_after_the_job_succeeds(
     assert fake.finalized[0].chunk_count == 4
 
 
+async def test_after_the_fetch_the_text_stages_and_finalize_take_one_workflow_task(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.statuses = ["SUCCEEDED"]
+    handle = await start(workflow_env.client, task_queue)
+    await handle.result()
+
+    events = (await handle.fetch_history()).events
+    scheduled = [
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in events
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+    ]
+    assert scheduled == [
+        "prepare_document",
+        "start_textract_job",
+        "check_textract_job",
+        "fetch_textract_results",
+    ]
+    # Local activities: a marker each, recorded by the worker, no task through the server.
+    fetch_id = next(
+        e.event_id
+        for e in events
+        if e.activity_task_scheduled_event_attributes.activity_type.name == "fetch_textract_results"
+    )
+    fetched = next(
+        i
+        for i, e in enumerate(events)
+        if e.activity_task_completed_event_attributes.scheduled_event_id == fetch_id
+    )
+    after_fetch = [e.event_type for e in events[fetched + 1 :]]
+    assert after_fetch.count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) == 1
+    assert after_fetch.count(EventType.EVENT_TYPE_MARKER_RECORDED) == 4  # chunk → finalize
+    assert fake.calls["chunk"] == fake.calls["entities"] == fake.calls["relationships"] == 1
+    assert len(fake.finalized) == 1
+
+
 async def test_polling_honours_initial_delay_interval_and_maximum_time_exactly(
     workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
 ) -> None:
