@@ -313,6 +313,9 @@ class DocumentWorkflow:
         if self._job_id is None or self._job_failed:
             if self._job_failed:
                 self._textract_attempt += 1
+            # Forget the failed job now: a run that continues as new while this start waits for
+            # a free job slot must start the new job, not resume polling the failed one.
+            self._job_id, self._job_failed = None, False
             try:
                 job_id = await self._start_job(prepared)
             except ActivityError as err:
@@ -323,7 +326,7 @@ class DocumentWorkflow:
                     extra={"document_uuid": self._uuid, "error": _describe(err)},
                 )
                 return await self._textract_sync(DocumentRef(document_uuid=self._uuid))
-            self._job_id, self._job_failed, self._job_status = job_id, False, "IN_PROGRESS"
+            self._job_id, self._job_status = job_id, "IN_PROGRESS"
             self._waited, self._next_wait = timedelta(0), None
             visibility.count_textract_job("started")
         elif not self._resumed_polling:

@@ -7,6 +7,7 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from temporalio.api.enums.v1 import EventType
@@ -86,7 +87,7 @@ def fake() -> FakePipeline:
     return FakePipeline()
 
 
-async def timer_durations(handle: WorkflowHandle[object, object]) -> list[timedelta]:
+async def timer_durations(handle: WorkflowHandle[Any, Any]) -> list[timedelta]:
     history = await handle.fetch_history()
     return [
         e.timer_started_event_attributes.start_to_fire_timeout.ToTimedelta()
@@ -318,6 +319,26 @@ async def test_retry_after_a_failed_textract_job_starts_a_new_job(
     assert result.status is DocumentState.COMPLETED
     assert [i.attempt for i in fake.start_inputs] == [1, 2]
     assert (await handle.query(DocumentWorkflow.status)).textract_job_id == "job-2"
+
+
+async def test_a_retry_that_continues_as_new_while_waiting_for_a_job_slot_starts_the_new_job(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.statuses = ["FAILED", "SUCCEEDED"]
+    options = OPTIONS.model_copy(update={"history_event_limit": 40})
+    handle = await start(workflow_env.client, task_queue, options)
+    await query_until(workflow_env, handle, DocumentState.FAILED)
+
+    fake.slots_free_after = 12  # the new job waits long enough to continue as new
+    await handle.signal(DocumentWorkflow.retry)
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    described = await workflow_env.client.get_workflow_handle(handle.id).describe()
+    assert described.run_id != handle.result_run_id  # it did continue as new
+    assert [i.attempt for i in fake.start_inputs] == [1] + [2] * 13
+    assert [r.job_id for r in fake.fetch_refs] == ["job-2"]
+    assert fake.calls["check"] == 2  # the failed job-1 was not polled again
 
 
 async def test_retry_after_polling_timed_out_keeps_polling_the_same_job(
