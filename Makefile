@@ -24,7 +24,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy lexflow workflows activities bench worker.py starter.py
+	$(PY) -m mypy lexflow workflows activities bench tests worker.py starter.py
 
 fmt: $(STAMP)
 	$(PY) -m ruff format .

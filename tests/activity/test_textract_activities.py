@@ -206,7 +206,8 @@ def test_fetch_of_a_notified_job_records_its_end_without_a_status_check(aws: Aws
 def fail_fetch_after_pages(aws: Aws, monkeypatch: pytest.MonkeyPatch, pages: int) -> None:
     """Result pages after the first ``pages`` fail as a dropped connection (a worker crash)."""
     manager = aws.services.require_textract()
-    real_fetch, fetched = manager.fetch_results, []
+    real_fetch = manager.fetch_results
+    fetched: list[str | None] = []
 
     def dies(job_id: str, next_token: str | None, *args: Any) -> Any:
         if len(fetched) == pages:

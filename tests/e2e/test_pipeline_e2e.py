@@ -216,7 +216,7 @@ async def test_documents_flow_through_every_stage_into_every_table(
         .one()
     )
     assert failed_row[:2] == ("failed", "prepare")
-    assert "empty" in failed_row[2]
+    assert "empty" in (failed_row[2] or "")
 
     # The Web UI and `temporal workflow list --query` filter on the workflow's search attributes.
     assert await listed(

@@ -79,7 +79,7 @@ async def test_fresh_histories_replay(workflow_env: WorkflowEnvironment, task_qu
 
     results = await replayer().replay_workflows(each(), raise_on_replay_failure=False)
 
-    assert [r.replay_failure for r in results.replay_failures.values()] == []
+    assert results.replay_failures == {}
     if os.environ.get("LEXFLOW_RECORD_HISTORIES") == "1":
         HISTORIES.mkdir(parents=True, exist_ok=True)
         for name, history in histories.items():
