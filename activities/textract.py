@@ -182,8 +182,7 @@ class TextractActivities:
                 documents.resume_page(s.engine, ref.document_uuid, fresh=True)
             for ocr_page in ocr_pages:
                 documents.save_page(s.engine, ref.document_uuid, ocr_page)
-            if staged:
-                documents.clear_staged_results(s.engine, ref.job_id)
+            documents.clear_staged_results(s.engine, ref.job_id)
             if not ref.last_part:
                 return OcrSummary(
                     document_uuid=ref.document_uuid,
@@ -200,16 +199,13 @@ class TextractActivities:
         if last is not None:
             ocr.warnings = list(last.warnings)
             ocr.status_message = last.status_message
-        summary = self._store(
+        return self._store(
             ref.document_uuid,
             ocr,
             engine="textract",
             job_id=ref.job_id,
             sent=sent,
         )
-        if staged:
-            documents.clear_staged_results(s.engine, ref.job_id)
-        return summary
 
     @activity.defn(name="detect_text_sync")
     @translate_errors
@@ -269,7 +265,9 @@ class TextractActivities:
         job_id: str | None = None,
     ) -> OcrSummary:
         s = self._s
-        documents.save_pages(s.engine, document_uuid, ocr.pages)
+        # Staged result pages are cleared even if this attempt staged none: an attempt that timed
+        # out but still runs elsewhere may have staged some after this one looked.
+        documents.save_pages(s.engine, document_uuid, ocr.pages, clear_staged_job=job_id)
         fields: dict[str, Any] = {
             "mean_confidence": ocr.mean_confidence,
             "pages_ocr_sent": sent,

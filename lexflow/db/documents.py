@@ -103,7 +103,15 @@ def find_document(engine: Engine, ref: str) -> SourceDocument | None:
     return get_document(engine, uuid)
 
 
-def save_pages(engine: Engine, document_uuid: str, pages: Sequence[OcrPage]) -> None:
+def save_pages(
+    engine: Engine,
+    document_uuid: str,
+    pages: Sequence[OcrPage],
+    *,
+    clear_staged_job: str | None = None,
+) -> None:
+    """The document's pages, exactly these; with ``clear_staged_job``, in the same transaction
+    that job's staged result pages are dropped (a concurrent attempt may have staged some)."""
     rows = [
         {
             "document_uuid": document_uuid,
@@ -117,6 +125,10 @@ def save_pages(engine: Engine, document_uuid: str, pages: Sequence[OcrPage]) -> 
     ]
     with engine.begin() as conn:
         replace_document_rows(conn, DocumentPage, document_uuid, rows)
+        if clear_staged_job is not None:
+            conn.execute(
+                delete(TextractResultPage).where(TextractResultPage.job_id == clear_staged_job)
+            )
 
 
 def save_page(engine: Engine, document_uuid: str, page: OcrPage) -> None:

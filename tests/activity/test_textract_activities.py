@@ -191,6 +191,28 @@ def test_fetch_stages_pages_only_in_full_batches_and_clears_them(
     assert summary.page_count == 3
 
 
+def test_pages_a_concurrent_attempt_staged_after_this_one_looked_are_cleared(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    acts = TextractActivities(aws.services)
+    job = run(acts.start_textract_job, aws.start_input())
+    run(acts.check_textract_job, job)
+    # A timed-out attempt, still running elsewhere, stages a page just after this one looked.
+    real_look = documents.staged_result_pages
+
+    def look_then_race(engine: Any, job_id: str) -> Any:
+        seen = real_look(engine, job_id)
+        documents.stage_result_pages(engine, aws.document_uuid, job_id, [(1, "token-1", [])])
+        return seen
+
+    monkeypatch.setattr(documents, "staged_result_pages", look_then_race)
+
+    summary = run(acts.fetch_textract_results, job)
+
+    assert summary.page_count == 3
+    assert real_look(aws.services.engine, job.job_id) == []
+
+
 def test_fetch_of_a_notified_job_records_its_end_without_a_status_check(aws: Aws) -> None:
     acts = TextractActivities(aws.services)
     job = run(acts.start_textract_job, aws.start_input())
