@@ -8,8 +8,22 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-# Attributes every LogRecord has; anything else was passed through ``extra=`` and is kept.
-_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+from temporalio.runtime import (
+    LogForwardingConfig,
+    LoggingConfig,
+    Runtime,
+    TelemetryConfig,
+    TelemetryFilter,
+)
+
+# Attributes every LogRecord has; anything else was passed through ``extra=`` and is kept, except
+# the SDK core's raw entry on a forwarded line (its text is already the message).
+_STANDARD = set(logging.makeLogRecord({}).__dict__) | {
+    "message",
+    "asctime",
+    "taskName",
+    "temporal_log",
+}
 
 
 class JsonFormatter(logging.Formatter):
@@ -37,7 +51,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+def sdk_core_logging() -> LoggingConfig:
+    """The Temporal SDK core's own log lines, through Python logging (stderr, in our format).
+
+    Left to itself the core prints them on stdout, into ``starter.py --json`` output.
+    """
+    return LoggingConfig(
+        filter=TelemetryFilter(core_level="WARN", other_level="ERROR"),
+        forwarding=LogForwardingConfig(logger=logging.getLogger("temporalio.core")),
+    )
+
+
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
+    """Log to stderr, and the SDK core too; for entry points, before any Temporal client."""
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
@@ -50,6 +76,9 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     root.setLevel(level)
     for noisy in ("botocore", "boto3", "urllib3", "s3transfer"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    Runtime.set_default(
+        Runtime(telemetry=TelemetryConfig(logging=sdk_core_logging())), error_if_already_set=False
+    )
 
 
 def _context_on_extra_only() -> None:

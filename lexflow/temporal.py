@@ -22,6 +22,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 from lexflow.config import Settings
 from lexflow.contracts import PipelineOptions
 from lexflow.contracts import workflow_id_for as workflow_id_for  # the entry points import it here
+from lexflow.logs import sdk_core_logging
 from lexflow.services import Services
 from lexflow.sources import is_s3_uri
 
@@ -117,7 +118,8 @@ def metrics_runtime(bind_address: str | None) -> Runtime | None:
         return None
     return Runtime(
         telemetry=TelemetryConfig(
-            metrics=PrometheusConfig(bind_address=bind_address, counters_total_suffix=True)
+            logging=sdk_core_logging(),
+            metrics=PrometheusConfig(bind_address=bind_address, counters_total_suffix=True),
         )
     )
 
