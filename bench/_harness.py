@@ -411,6 +411,47 @@ def machine_busy_seconds() -> float:
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
+class MachineCpuTimeline:
+    """Samples the machine's busy CPU seconds a few times a second, in a thread of its own, so
+    the CPU spent after a moment (the first job's end) can be read afterwards."""
+
+    def __init__(self, every_s: float = 0.25) -> None:
+        self._every_s = every_s
+        self._samples: list[tuple[float, float]] = []  # (time.time(), machine busy seconds)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="cpu-timeline", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            self._samples.append((time.time(), machine_busy_seconds()))
+            if self._stop.wait(self._every_s):
+                self._samples.append((time.time(), machine_busy_seconds()))
+                return
+
+    def busy_between(self, start: float, end: float) -> float | None:
+        """Busy CPU seconds between two time.time() readings (interpolated between samples)."""
+        if len(self._samples) < 2 or end <= start:
+            return None
+        times = [t for t, _ in self._samples]
+
+        def at(when: float) -> float:
+            i = min(max(bisect.bisect_left(times, when), 1), len(times) - 1)
+            (t0, c0), (t1, c1) = self._samples[i - 1], self._samples[i]
+            if t1 <= t0:
+                return c1
+            share = min(max((when - t0) / (t1 - t0), 0.0), 1.0)
+            return c0 + share * (c1 - c0)
+
+        return at(end) - at(start)
+
+
 def self_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
