@@ -412,12 +412,14 @@ def machine_busy_seconds() -> float:
 
 
 class MachineCpuTimeline:
-    """Samples the machine's busy CPU seconds a few times a second, in a thread of its own, so
-    the CPU spent after a moment (the first job's end) can be read afterwards."""
+    """Samples busy CPU seconds (the whole machine's, and this process's) a few times a second,
+    in a thread of its own, so the CPU spent after a moment (the first job's end) can be read
+    afterwards."""
 
     def __init__(self, every_s: float = 0.25) -> None:
         self._every_s = every_s
-        self._samples: list[tuple[float, float]] = []  # (time.time(), machine busy seconds)
+        # (time.time(), machine busy seconds, this process's CPU seconds)
+        self._samples: list[tuple[float, float, float]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="cpu-timeline", daemon=True)
 
@@ -428,22 +430,28 @@ class MachineCpuTimeline:
         self._stop.set()
         self._thread.join()
 
+    def _sample(self) -> None:
+        self._samples.append((time.time(), machine_busy_seconds(), self_cpu_seconds()))
+
     def _run(self) -> None:
         while True:
-            self._samples.append((time.time(), machine_busy_seconds()))
+            self._sample()
             if self._stop.wait(self._every_s):
-                self._samples.append((time.time(), machine_busy_seconds()))
+                self._sample()
                 return
 
-    def busy_between(self, start: float, end: float) -> float | None:
-        """Busy CPU seconds between two time.time() readings (interpolated between samples)."""
+    def busy_between(self, start: float, end: float, *, own: bool = False) -> float | None:
+        """Busy CPU seconds between two time.time() readings (interpolated between samples):
+        the machine's, or with ``own`` this process's."""
         if len(self._samples) < 2 or end <= start:
             return None
-        times = [t for t, _ in self._samples]
+        times = [t for t, _, _ in self._samples]
+        column = 2 if own else 1
 
         def at(when: float) -> float:
             i = min(max(bisect.bisect_left(times, when), 1), len(times) - 1)
-            (t0, c0), (t1, c1) = self._samples[i - 1], self._samples[i]
+            t0, c0 = self._samples[i - 1][0], self._samples[i - 1][column]
+            t1, c1 = self._samples[i][0], self._samples[i][column]
             if t1 <= t0:
                 return c1
             share = min(max((when - t0) / (t1 - t0), 0.0), 1.0)

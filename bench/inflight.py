@@ -567,6 +567,7 @@ def after_first_end(
     to_wall = monotonic_to_wall()
     first, last = (to_wall(f(j.finishes for j in snap.jobs)) for f in (min, max))
     busy = timeline.busy_between(first, end)
+    own = timeline.busy_between(first, end, own=True)
     cpus = os.cpu_count() or 1
     return {
         "first_end_s": round(first - began, 1),
@@ -574,6 +575,10 @@ def after_first_end(
         "machine_cpu_s": rounded(busy, 1),
         "cores_busy": rounded(busy / (end - first) if busy and end > first else None),
         "makespan_floor_s": rounded(first - began + busy / cpus if busy else None, 1),
+        "worker_cpu_s": rounded(own, 1),
+        "worker_cpu_before_s": rounded(timeline.busy_between(began, first, own=True), 1),
+        "machine_cpu_before_s": rounded(timeline.busy_between(began, first), 1),
+        "worker_cores_busy": rounded(own / (end - first) if own and end > first else None),
     }
 
 
@@ -584,7 +589,10 @@ def after_first_end_lines(a: dict[str, Any]) -> list[str]:
         f"  jobs truly ended from +{a['first_end_s']} s to +{a['last_end_s']} s; from the first "
         f"end to the last close the machine spent {a['machine_cpu_s']} CPU-s "
         f"({a['cores_busy']} cores busy), so with these per-document costs the makespan cannot "
-        f"go below {a['makespan_floor_s']} s (that CPU spread over every core from the first end)"
+        f"go below {a['makespan_floor_s']} s (that CPU spread over every core from the first end); "
+        f"of it, the worker process {a['worker_cpu_s']} CPU-s ({a['worker_cores_busy']} cores "
+        "busy; its Python threads share one interpreter lock); before the first end: machine "
+        f"{a['machine_cpu_before_s']} CPU-s, worker {a['worker_cpu_before_s']} CPU-s",
     ]
 
 
