@@ -139,17 +139,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument(
         "--textract-slots",
-        default="1,4",
+        default="2,3",
         metavar="START,GET",
         help="of the K slots, those of Textract's start queue and of its status/results queue "
-        "(default 1,4)",
+        "(default 2,3)",
     )
     p.add_argument(
         "--local-slots",
         type=int,
-        default=3,
+        default=2,
         help="of the K slots, the local activities' (text stages, finalize); the task queue's "
-        "other activities get the rest, so the total is K as for the blocking design (default 3)",
+        "other activities (prepare) get the rest, so the total is K as for the blocking design "
+        "(default 2: with 10 slots, 3 for prepare)",
     )
     p.add_argument(
         "--blocking-cap",
