@@ -107,6 +107,14 @@ def run(fn: Any, *args: Any, attempt: int = 1) -> Any:
     return env.run(fn, *args)
 
 
+def checked_job(aws: Aws) -> tuple[TextractActivities, Any]:
+    """The activities, and a job they started and checked once (the fake then finishes it)."""
+    acts = TextractActivities(aws.services)
+    job = run(acts.start_textract_job, aws.start_input())
+    run(acts.check_textract_job, job)
+    return acts, job
+
+
 def test_start_records_the_job_and_a_second_start_reuses_it(aws: Aws) -> None:
     acts = TextractActivities(aws.services)
 
@@ -148,9 +156,7 @@ def test_check_reports_in_progress_then_succeeded_and_records_it(aws: Aws) -> No
 
 
 def test_fetch_reads_every_page_in_order_and_stores_pages(aws: Aws) -> None:
-    acts = TextractActivities(aws.services)
-    job = run(acts.start_textract_job, aws.start_input())
-    run(acts.check_textract_job, job)
+    acts, job = checked_job(aws)
 
     summary = run(acts.fetch_textract_results, job)
 
@@ -170,9 +176,7 @@ def test_fetch_reads_every_page_in_order_and_stores_pages(aws: Aws) -> None:
 def test_fetch_stages_pages_only_in_full_batches_and_clears_them(
     aws: Aws, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    acts = TextractActivities(aws.services)
-    job = run(acts.start_textract_job, aws.start_input())
-    run(acts.check_textract_job, job)
+    acts, job = checked_job(aws)
     batches: list[list[int]] = []
     real_stage = documents.stage_result_pages
 
@@ -194,9 +198,7 @@ def test_fetch_stages_pages_only_in_full_batches_and_clears_them(
 def test_pages_a_concurrent_attempt_staged_after_this_one_looked_are_cleared(
     aws: Aws, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    acts = TextractActivities(aws.services)
-    job = run(acts.start_textract_job, aws.start_input())
-    run(acts.check_textract_job, job)
+    acts, job = checked_job(aws)
     # A timed-out attempt, still running elsewhere, stages a page just after this one looked.
     real_look = documents.staged_result_pages
 
@@ -258,9 +260,7 @@ def test_a_notified_job_frees_its_place_at_the_first_page_even_if_the_fetch_then
 def test_fetch_interrupted_midway_resumes_from_its_cursor(
     aws: Aws, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    acts = TextractActivities(aws.services)
-    job = run(acts.start_textract_job, aws.start_input())
-    run(acts.check_textract_job, job)
+    acts, job = checked_job(aws)
     manager = aws.services.require_textract()
     real_fetch = manager.fetch_results
     fail_fetch_after_pages(aws, monkeypatch, 2)
@@ -287,9 +287,7 @@ def test_partial_success_keeps_pages_warnings_and_message(aws: Aws) -> None:
         status_message="Some pages could not be processed",
         warnings=[{"ErrorCode": "UNSUPPORTED_PAGE_SIZE", "Pages": [2]}],
     )
-    acts = TextractActivities(aws.services)
-    job = run(acts.start_textract_job, aws.start_input())
-    run(acts.check_textract_job, job)
+    acts, job = checked_job(aws)
 
     state = run(acts.check_textract_job, job)
     summary = run(acts.fetch_textract_results, job)
