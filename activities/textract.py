@@ -146,6 +146,11 @@ class TextractActivities:
         """
         s, manager = self._s, self._s.require_textract()
         staged = documents.staged_result_pages(s.engine, ref.job_id)
+        if [n for n, _, _ in staged] != list(range(1, len(staged) + 1)):
+            # A gap: an attempt still running after another one cleared the staged pages went on
+            # staging from its own cursor. Its pages cannot be resumed from; start over.
+            documents.clear_staged_results(s.engine, ref.job_id)
+            staged = []
         seq, token = (staged[-1][0], staged[-1][1]) if staged else (0, None)
         last = None
         buffered: list[tuple[int, str | None, list[dict[str, Any]]]] = []

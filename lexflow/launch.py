@@ -127,7 +127,8 @@ async def launch(
     """Start one workflow per source; a document whose workflow is running is not started twice.
 
     A source's document uuid derives from its path or URI, unless ``document_uuids`` names one
-    (a row left by an older system keeps its own uuid when it is resubmitted).
+    (a row left by an older system keeps its own uuid when it is resubmitted). A source given
+    twice (a file, and the folder that holds it) is launched and reported once.
     """
     searchable = await ensure_search_attributes(client, settings.temporal_namespace)
     options = pipeline_options(settings).model_copy(update={"search_attributes": searchable})
@@ -135,17 +136,25 @@ async def launch(
     # number at a time so a million-file folder does not open a million requests.
     gate = asyncio.Semaphore(_CONCURRENT_STARTS)
 
-    async def start(source: str) -> Launched:
+    def item_for(source: str) -> Launched:
         uri = source if is_s3_uri(source) else str(Path(source).resolve())
         uuid = (document_uuids or {}).get(source) or document_uuid_for(uri)
-        item = Launched(uuid, workflow_id_for(uuid), file_name_of(uri), uri)
+        return Launched(uuid, workflow_id_for(uuid), file_name_of(uri), uri)
+
+    # One per workflow id: waiting for a document listed twice would never end.
+    items: dict[str, Launched] = {}
+    for source in sources:
+        item = item_for(source)
+        items.setdefault(item.workflow_id, item)
+
+    async def start(item: Launched) -> Launched:
         async with gate:
             try:
                 await client.start_workflow(
                     "DocumentWorkflow",
                     DocumentInput(
-                        document_uuid=uuid,
-                        source_uri=uri,
+                        document_uuid=item.document_uuid,
+                        source_uri=item.source_uri,
                         file_name=item.file_name,
                         options=options,
                     ),
@@ -163,7 +172,7 @@ async def launch(
                 item.start_error = f"not started: {err.message or err.status.name}"
         return item
 
-    return list(await asyncio.gather(*(start(source) for source in sources)))
+    return list(await asyncio.gather(*(start(item) for item in items.values())))
 
 
 # (document, its workflow's status, pages its OCR activity has heartbeated as done, if any)

@@ -17,7 +17,8 @@ def print_launched(items: Sequence[Launched], ui_link: dict[str, str], out: Text
         if item.start_error is not None:
             note = f"  ({item.start_error})"
         print(f"{item.document_uuid}  {item.workflow_id}  {item.file_name}{note}", file=out)
-        print(f"    {ui_link[item.workflow_id]}", file=out)
+        if item.start_error is None:  # a workflow that never started has no page to link to
+            print(f"    {ui_link[item.workflow_id]}", file=out)
 
 
 class ProgressPrinter:

@@ -54,8 +54,8 @@ _BAD_DOCUMENT_TYPES = frozenset(
 # Runs recorded before this patch published search attributes one upsert at a time and always
 # checked a job's status after its completion notification; they replay along that path.
 LEAN_HISTORY_PATCH = "lean-history-1"
-# Lean, and the text stages run as local activities. Runs recorded before it replay with the text
-# stages on the task queue.
+# On top of lean: the text stages run as local activities. Runs recorded before it replay with the
+# text stages on the task queue.
 LOCAL_TEXT_PATCH = "local-text-stages-1"
 
 # Stages that run as local activities once LOCAL_TEXT_PATCH is on: short, CPU-bound work on rows
@@ -148,9 +148,10 @@ class DocumentWorkflow:
     async def run(self, inp: DocumentInput) -> DocumentResult:
         self._input = inp
         self._state = DocumentState.PROCESSING
-        # One marker for new runs: the newest patch implies the ones before it.
-        self._local_text = workflow.patched(LOCAL_TEXT_PATCH)
-        self._lean = self._local_text or workflow.patched(LEAN_HISTORY_PATCH)
+        # Both markers in new runs, so a worker rolled back to the release before local text
+        # stages still replays them along the lean path until they reach the text stages.
+        self._lean = workflow.patched(LEAN_HISTORY_PATCH)
+        self._local_text = self._lean and workflow.patched(LOCAL_TEXT_PATCH)
         index = 0
         if inp.carried is not None:
             self._resume(inp.carried)
@@ -315,7 +316,7 @@ class DocumentWorkflow:
                 self._textract_attempt += 1
             # Forget the failed job now: a run that continues as new while this start waits for
             # a free job slot must start the new job, not resume polling the failed one.
-            self._job_id, self._job_failed = None, False
+            self._job_id, self._job_failed, self._job_status = None, False, None
             try:
                 job_id = await self._start_job(prepared)
             except ActivityError as err:

@@ -42,7 +42,8 @@ class ActivityPolicy:
 
     def local_kwargs(self) -> LocalActivityOptions:
         """The same policy for a local activity (which cannot heartbeat)."""
-        assert self.heartbeat is None, "a heartbeating activity cannot run as a local activity"
+        if self.heartbeat is not None:
+            raise ValueError("a heartbeating activity cannot run as a local activity")
         return LocalActivityOptions(
             start_to_close_timeout=self.start_to_close, retry_policy=self.retry
         )
@@ -84,7 +85,7 @@ OCR_PAGES = ActivityPolicy(
 )
 
 # Chunking, entities and relationships: local activities in new runs (seconds of CPU on a big
-# document); past a minute of retrying, the SDK waits out the backoff on a durable timer.
+# document), retried in the worker (backoffs under the SDK's one-minute local retry threshold).
 TEXT_STAGE = ActivityPolicy(start_to_close=timedelta(minutes=10), retry=_backoff(5))
 
 # Recording a failure or a completion must not give up while the database is briefly away.

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from lexflow.config import load_settings
 from lexflow.errors import LexflowError
+from lexflow.logs import configure_logging
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,6 +62,8 @@ def _positive(value: str) -> float:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    # Warnings (ours and the Temporal SDK core's) to stderr: stdout carries tables and JSON.
+    configure_logging("WARNING", "text")
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "db": _db,
         "export": _export,

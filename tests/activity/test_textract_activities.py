@@ -215,6 +215,24 @@ def test_pages_a_concurrent_attempt_staged_after_this_one_looked_are_cleared(
     assert real_look(aws.services.engine, job.job_id) == []
 
 
+def test_staged_pages_with_a_gap_are_not_resumed_from(aws: Aws) -> None:
+    acts, job = checked_job(aws)
+    # Left by an attempt that went on staging after another one had cleared the pages before.
+    documents.stage_result_pages(
+        aws.services.engine, aws.document_uuid, job.job_id, [(41, "token-41", [])]
+    )
+
+    summary = run(acts.fetch_textract_results, job)
+
+    assert summary.page_count == 3
+    assert [p.number for p in documents.load_pages(aws.services.engine, aws.document_uuid)] == [
+        1,
+        2,
+        3,
+    ]
+    assert documents.staged_result_pages(aws.services.engine, job.job_id) == []
+
+
 def test_fetch_of_a_notified_job_records_its_end_without_a_status_check(aws: Aws) -> None:
     acts = TextractActivities(aws.services)
     job = run(acts.start_textract_job, aws.start_input())

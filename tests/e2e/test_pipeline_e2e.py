@@ -30,7 +30,7 @@ from lexflow.db.models import (
     Relationship,
     SourceDocument,
 )
-from lexflow.launch import launch, wait_for
+from lexflow.launch import expand_sources, launch, wait_for
 from lexflow.services import build_services
 from lexflow.temporal import build_worker, document_uuid_for
 from tests import docgen
@@ -276,6 +276,23 @@ async def test_a_second_start_of_a_running_document_is_refused(
     handle = dev_server.client.get_workflow_handle(first[0].workflow_id)
     assert len([e async for e in handle.fetch_history_events()]) > 0
     await handle.terminate("test finished")
+
+
+async def test_a_document_listed_twice_is_launched_and_waited_for_once(
+    dev_server: WorkflowEnvironment, e2e_settings: Settings, tmp_path: Path
+) -> None:
+    settings = e2e_settings.model_copy(update={"temporal_task_queue": "nobody-polls-this"})
+    exhibit = docgen.born_digital_pdf(tmp_path / "exhibit.pdf", [PAGES[0]])
+
+    sources = expand_sources([str(exhibit), str(tmp_path)])  # the file, and its folder
+    assert sources == [str(exhibit), str(exhibit)]
+    launched = await launch(dev_server.client, settings, sources)
+
+    assert len(launched) == 1 and not launched[0].already_running
+    handle = dev_server.client.get_workflow_handle(launched[0].workflow_id)
+    await handle.terminate("test finished")
+    [outcome] = await asyncio.wait_for(wait_for(dev_server.client, launched), timeout=30)
+    assert outcome.status == "failed"
 
 
 async def test_a_start_the_server_refuses_is_reported_and_the_others_still_start(
