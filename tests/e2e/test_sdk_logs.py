@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # does not advertise heartbeat details on failure), which is all this needs.
 SCRIPT = textwrap.dedent(
     """
-    import asyncio, sys
+    import asyncio, json, os, sys
     from temporalio import activity
     from temporalio.testing import WorkflowEnvironment
     from temporalio.worker import Worker
@@ -34,8 +34,11 @@ SCRIPT = textwrap.dedent(
         await env.shutdown()
         print(json.dumps({"ok": True}))
 
-    import json
     asyncio.run(main())
+    # The SDK can abort at interpreter exit (sdk-python#300): leave the way entry points do.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
     """
 )
 
