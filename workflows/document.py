@@ -64,6 +64,10 @@ LOCAL_TEXT_PATCH = "local-text-stages-1"
 _LOCAL_STAGES = frozenset({Stage.CHUNK, Stage.ENTITIES, Stage.RELATIONSHIPS, Stage.FINALIZE})
 
 
+# Before this patch, the completion of a job already given up (a failed job, before its
+# replacement) kept a run from continuing as new for the rest of its life.
+OLD_COMPLETIONS_PATCH = "continue-as-new-past-old-completions-1"
+
 _SUCCEEDED = frozenset({"SUCCEEDED", "PARTIAL_SUCCESS"})
 
 
@@ -474,14 +478,17 @@ class DocumentWorkflow:
     def _continue_as_new_if_long(self) -> None:
         """Hand the poll over to a fresh run before history outgrows its bound.
 
-        Only between activities, and never with a completion signal pending, so nothing that
-        arrived is lost; the next run resumes the same job with the same budget.
+        Only between activities, and never with the current job's completion signal pending, so
+        nothing that arrived is lost; the next run resumes the same job with the same budget.
         """
         assert self._input is not None and self._prepared is not None
         info = workflow.info()
-        if self._completions or (
-            info.get_current_history_length() < self._input.options.history_event_limit
-        ):
+        if info.get_current_history_length() < self._input.options.history_event_limit:
+            return
+        pending = set(self._completions)
+        if workflow.patched(OLD_COMPLETIONS_PATCH):
+            pending &= {self._job_id}
+        if pending:
             return
         self._leave(Stage.OCR)
         carried = CarriedState(

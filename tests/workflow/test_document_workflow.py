@@ -341,6 +341,31 @@ async def test_a_retry_that_continues_as_new_while_waiting_for_a_job_slot_starts
     assert fake.calls["check"] == 2  # the failed job-1 was not polled again
 
 
+async def test_a_notified_failed_job_does_not_keep_its_replacement_from_continuing_as_new(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.statuses = ["FAILED", "SUCCEEDED"]
+    options = OPTIONS.model_copy(
+        update={"textract_async_initial_delay_seconds": 3600, "history_event_limit": 40}
+    )
+    handle = await start(workflow_env.client, task_queue, options)
+    await until_job_started(handle)
+    await handle.signal(
+        DocumentWorkflow.textract_completed,
+        TextractCompletion(job_id="job-1", status="FAILED", from_textract=True),
+    )
+    await query_until(workflow_env, handle, DocumentState.FAILED)
+
+    fake.slots_free_after = 12  # the new job waits long enough to continue as new
+    await handle.signal(DocumentWorkflow.retry)
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    described = await workflow_env.client.get_workflow_handle(handle.id).describe()
+    assert described.run_id != handle.result_run_id  # job-1's completion did not hold it back
+    assert [r.job_id for r in fake.fetch_refs] == ["job-2"]
+
+
 async def test_retry_after_polling_timed_out_keeps_polling_the_same_job(
     workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
 ) -> None:
