@@ -321,6 +321,19 @@ async def test_retry_after_a_failed_textract_job_starts_a_new_job(
     assert (await handle.query(DocumentWorkflow.status)).textract_job_id == "job-2"
 
 
+async def retry_while_the_new_job_waits_for_a_slot(
+    env: WorkflowEnvironment,
+    handle: WorkflowHandle[DocumentWorkflow, DocumentResult],
+    fake: FakePipeline,
+) -> tuple[DocumentResult, str | None]:
+    """Retry a failed document whose new job then waits for a free job slot long enough (12
+    refusals) to continue as new; its result, and the id of its latest run."""
+    fake.slots_free_after = 12
+    await handle.signal(DocumentWorkflow.retry)
+    result = await handle.result()
+    return result, (await env.client.get_workflow_handle(handle.id).describe()).run_id
+
+
 async def test_a_retry_that_continues_as_new_while_waiting_for_a_job_slot_starts_the_new_job(
     workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
 ) -> None:
@@ -329,13 +342,10 @@ async def test_a_retry_that_continues_as_new_while_waiting_for_a_job_slot_starts
     handle = await start(workflow_env.client, task_queue, options)
     await query_until(workflow_env, handle, DocumentState.FAILED)
 
-    fake.slots_free_after = 12  # the new job waits long enough to continue as new
-    await handle.signal(DocumentWorkflow.retry)
-    result = await handle.result()
+    result, latest_run = await retry_while_the_new_job_waits_for_a_slot(workflow_env, handle, fake)
 
     assert result.status is DocumentState.COMPLETED
-    described = await workflow_env.client.get_workflow_handle(handle.id).describe()
-    assert described.run_id != handle.result_run_id  # it did continue as new
+    assert latest_run != handle.result_run_id  # it did continue as new
     assert [i.attempt for i in fake.start_inputs] == [1] + [2] * 13
     assert [r.job_id for r in fake.fetch_refs] == ["job-2"]
     assert fake.calls["check"] == 2  # the failed job-1 was not polled again
@@ -356,13 +366,10 @@ async def test_a_notified_failed_job_does_not_keep_its_replacement_from_continui
     )
     await query_until(workflow_env, handle, DocumentState.FAILED)
 
-    fake.slots_free_after = 12  # the new job waits long enough to continue as new
-    await handle.signal(DocumentWorkflow.retry)
-    result = await handle.result()
+    result, latest_run = await retry_while_the_new_job_waits_for_a_slot(workflow_env, handle, fake)
 
     assert result.status is DocumentState.COMPLETED
-    described = await workflow_env.client.get_workflow_handle(handle.id).describe()
-    assert described.run_id != handle.result_run_id  # job-1's completion did not hold it back
+    assert latest_run != handle.result_run_id  # job-1's completion did not hold it back
     assert [r.job_id for r in fake.fetch_refs] == ["job-2"]
 
 
