@@ -21,6 +21,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import resource
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -28,7 +29,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 from temporalio import activity, workflow
 from temporalio.common import RetryPolicy
@@ -529,3 +530,12 @@ def monotonic_to_wall() -> Callable[[float], float]:
     """A function turning time.monotonic() readings into time.time() readings."""
     offset = time.time() - time.monotonic()
     return lambda t: t + offset
+
+
+def exit_with(main: Callable[[], int]) -> NoReturn:
+    """Run a bench script's ``main`` and leave through ``os._exit``: the figures are printed by
+    then, and the SDK can abort during interpreter teardown (sdk-python#300) and fail the run."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

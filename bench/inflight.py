@@ -84,6 +84,7 @@ from bench._harness import (  # noqa: E402
     MotoProcess,
     child_pids,
     cpu_seconds,
+    exit_with,
     machine_busy_seconds,
     monotonic_to_wall,
     peak_in_window,
@@ -1023,8 +1024,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # sdk-python#300: the SDK can abort during interpreter teardown; there is nothing left to do.
-    os._exit(code)
+    exit_with(main)
