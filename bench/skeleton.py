@@ -255,11 +255,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_false",
         help="publish no search attributes (as against a server without lexflow's)",
     )
+    p.add_argument(
+        "--dev-server-arg",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="an extra argument for `temporal server start-dev` (repeatable)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--timeout", type=float, default=1800.0, help="give up after (s)")
     args = p.parse_args(argv)
     # What bench/inflight.start_dev_server reads: the SQLite file store, as in its headline runs.
-    args.dev_db, args.dev_server_arg = "file", []
+    args.dev_db = "file"
     return args
 
 
