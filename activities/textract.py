@@ -61,7 +61,14 @@ class TextractActivities:
         ):
             return TextractStart(document_uuid=uuid, admitted=False)
         try:
-            job_id = manager.start_job(loc, uuid, inp.attempt, self._notification(), inp.part)
+            job_id = manager.start_job(
+                loc,
+                uuid,
+                inp.attempt,
+                self._notification(),
+                inp.part,
+                content=row.sha256 if row is not None else None,
+            )
         except ThrottledError as exc:
             documents.release_textract_slot(s.engine, uuid)
             if "LimitExceeded" in str(exc):  # Textract's own job cap: a wait, not a failure

@@ -33,8 +33,24 @@ class Registration:
     page_count: int | None = None
 
 
+_TEXTRACT_JOB_FIELDS = (
+    "textract_job_id",
+    "textract_job_status",
+    "textract_start_time",
+    "textract_end_time",
+    "textract_page_count",
+    "textract_error_message",
+)
+
+
 def register_document(engine: Engine, reg: Registration) -> None:
-    """Create or refresh the document's row for a (re)run; keeps Textract history and counts."""
+    """Create or refresh the document's row for a (re)run, keeping its counts.
+
+    The previous run's Textract job is forgotten: the file may have changed since (its text would
+    be the old content's), and a job that run left IN_PROGRESS (given up, or terminated) must not
+    hold a place under TEXTRACT_MAX_CONCURRENT_JOBS for good. Prepare always runs before a run's
+    own job starts, so this never forgets a job of the run registering.
+    """
     values = {
         "document_uuid": reg.document_uuid,
         "file_name": reg.file_name,
@@ -53,6 +69,7 @@ def register_document(engine: Engine, reg: Registration) -> None:
         "started_at": utcnow(),
         "completed_at": None,
         "updated_at": utcnow(),
+        **dict.fromkeys(_TEXTRACT_JOB_FIELDS),
     }
     with engine.begin() as conn:
         upsert_rows(conn, SourceDocument, [values])
@@ -188,7 +205,11 @@ _STARTING_GRACE = timedelta(minutes=5)
 def reserve_textract_slot(engine: Engine, document_uuid: str, max_jobs: int) -> bool:
     """Claim one of ``max_jobs`` concurrent Textract job slots for the document.
 
-    Jobs IN_PROGRESS and fresh reservations (STARTING) count. The check and the claim are one
+    Jobs IN_PROGRESS and fresh reservations (STARTING) count, but not the job of a failed
+    document: nothing polls it while the document waits for a retry (a poll given up on a job
+    still IN_PROGRESS), and it would otherwise hold its place for good. If such a job is still
+    running, or a retry resumes polling it, Textract's own cap answers LimitExceededException,
+    which is a wait too. The check and the claim are one
     statement, and on PostgreSQL a transaction-scoped advisory lock serialises claimers, so
     two workers can never both take the last slot.
     """
@@ -198,6 +219,7 @@ def reserve_textract_slot(engine: Engine, document_uuid: str, max_jobs: int) -> 
         .select_from(SourceDocument)
         .where(
             SourceDocument.document_uuid != document_uuid,
+            SourceDocument.status != "failed",
             (SourceDocument.textract_job_status == "IN_PROGRESS")
             | (
                 (SourceDocument.textract_job_status == "STARTING")

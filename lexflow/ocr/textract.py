@@ -49,6 +49,8 @@ FINAL_STATUSES = frozenset({SUCCEEDED, FAILED, PARTIAL_SUCCESS})
 #: Textract's largest page of GetDocumentTextDetection results.
 MAX_RESULTS = 1000
 _TOKEN_MAX = 64
+# Enough of the content's SHA-256 to tell two versions of a file apart, leaving room in the token.
+_CONTENT_DIGITS = 12
 _JOB_TAG_MAX = 64
 _JOB_TAG_FORBIDDEN = re.compile(r"[^a-zA-Z0-9_.\-:]")
 
@@ -60,21 +62,29 @@ def _document_ident(document_uuid: str) -> str:
         return hashlib.sha256(document_uuid.encode()).hexdigest()[:32]
 
 
-def client_request_token(document_uuid: str, attempt: int, part: int = 0) -> str:
-    """The ``ClientRequestToken`` for one attempt at a document.
+def client_request_token(
+    document_uuid: str, attempt: int, part: int = 0, content: str | None = None
+) -> str:
+    """The ``ClientRequestToken`` for one attempt at a document's content.
 
-    The same (document, attempt) always gives the same token, so a retried start activity gets
-    the job it already started back from Textract; a deliberate re-run (``attempt + 1``) gets a
-    new token and therefore a new job. The token fits Textract's rule: 1–64 of ``[a-zA-Z0-9-_]``.
+    The same (document, content, attempt) always gives the same token, so a retried start
+    activity gets the job it already started back from Textract; a deliberate re-run
+    (``attempt + 1``) gets a new token and therefore a new job, and so does an edited file under
+    the same document id, which must not be handed the job that read its old content. The token
+    fits Textract's rule: 1–64 of ``[a-zA-Z0-9-_]``.
 
     Args:
         document_uuid: the document's id (a UUID; any other text is hashed).
         attempt: 0 or more; bump it to force a fresh job.
         part: which part of a document split for Textract's limits (each part is its own job).
+        content: the content's SHA-256 (hex), when known.
     """
     if attempt < 0 or part < 0:
         raise ValueError(f"attempt and part must be >= 0, got {attempt}, {part}")
-    token = f"lexflow-{_document_ident(document_uuid)}-{attempt}"
+    token = f"lexflow-{_document_ident(document_uuid)}"
+    if content:
+        token += f"-{content[:_CONTENT_DIGITS]}"
+    token += f"-{attempt}"
     if part:
         token += f"-p{part}"
     if len(token) > _TOKEN_MAX:
@@ -171,6 +181,7 @@ class TextractJobManager:
         attempt: int,
         notification: tuple[str, str] | None = None,
         part: int = 0,
+        content: str | None = None,
     ) -> str:
         """Start StartDocumentTextDetection for an S3 object, idempotently.
 
@@ -179,6 +190,8 @@ class TextractJobManager:
             document_uuid: the document's id; sets the JobTag and, with ``attempt``, the token.
             attempt: the deliberate re-run counter (retries of one attempt reuse its job).
             notification: ``(sns_topic_arn, role_arn)`` for a completion message, or ``None``.
+            part: which part of a split document this job reads.
+            content: the document's SHA-256, so an edited file gets a job of its own.
 
         Returns:
             Textract's JobId.
@@ -191,7 +204,7 @@ class TextractJobManager:
         self.check_region(loc.bucket)
         request: dict[str, Any] = {
             "DocumentLocation": loc.to_textract(),
-            "ClientRequestToken": client_request_token(document_uuid, attempt, part),
+            "ClientRequestToken": client_request_token(document_uuid, attempt, part, content),
             "JobTag": job_tag(document_uuid),
         }
         if notification is not None:

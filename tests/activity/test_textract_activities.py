@@ -417,7 +417,9 @@ def second_document(aws: Aws) -> Aws:
     return dataclasses.replace(aws, document_uuid=doc, key=key)
 
 
-def test_jobs_beyond_the_concurrency_cap_wait_for_a_free_slot(aws: Aws) -> None:
+def capped_at_one_job(aws: Aws) -> Aws:
+    """The fixture's documents under TEXTRACT_MAX_CONCURRENT_JOBS=1, with the jobs of other
+    tests' documents in the shared database finished so that they take no place."""
     capped = dataclasses.replace(
         aws,
         services=dataclasses.replace(
@@ -425,14 +427,18 @@ def test_jobs_beyond_the_concurrency_cap_wait_for_a_free_slot(aws: Aws) -> None:
             settings=aws.services.settings.model_copy(update={"textract_max_concurrent_jobs": 1}),
         ),
     )
-    other = second_document(capped)
-    # Jobs of documents outside this test may be IN_PROGRESS in the shared database.
     with capped.services.engine.begin() as conn:
         conn.execute(
             update(SourceDocument)
             .where(SourceDocument.textract_job_status.in_(["IN_PROGRESS", "STARTING"]))
             .values(textract_job_status="SUCCEEDED")
         )
+    return capped
+
+
+def test_jobs_beyond_the_concurrency_cap_wait_for_a_free_slot(aws: Aws) -> None:
+    capped = capped_at_one_job(aws)
+    other = second_document(capped)
     acts = TextractActivities(capped.services)
 
     first = run(acts.start_textract_job, capped.start_input())
@@ -451,6 +457,69 @@ def test_jobs_beyond_the_concurrency_cap_wait_for_a_free_slot(aws: Aws) -> None:
     assert (waiting.admitted, waiting.job_id) == (False, None)
     assert admitted.admitted and admitted.job_id not in (None, first.job_id)
     assert len(aws.fake.calls_to(START)) == 2
+
+
+def test_the_job_of_a_document_that_gave_up_polling_stops_holding_its_place(aws: Aws) -> None:
+    capped = capped_at_one_job(aws)
+    other = second_document(capped)
+    acts = TextractActivities(capped.services)
+    job = run(acts.start_textract_job, capped.start_input())
+    run(acts.check_textract_job, job)  # IN_PROGRESS
+    # The polling budget ran out: the workflow records the failure and waits for a retry.
+    documents.mark_failed(
+        capped.services.engine, aws.document_uuid, "ocr", "still IN_PROGRESS", textract_error=True
+    )
+
+    admitted = run(acts.start_textract_job, other.start_input())
+
+    assert job.admitted and admitted.admitted
+
+
+def rerun_with_new_content(aws: Aws, body: bytes, sha256: str) -> None:
+    """What prepare does for a new run of the document (same path, so the same uuid)."""
+    aws.services.s3.put_object(Bucket=BUCKET, Key=aws.key, Body=body)
+    documents.register_document(
+        aws.services.engine,
+        documents.Registration(
+            document_uuid=aws.document_uuid,
+            file_name="complaint.pdf",
+            source_uri=f"s3://{BUCKET}/{aws.key}",
+            workflow_id=f"document-{aws.document_uuid}",
+            run_id="a-new-run",
+            ocr_engine="textract",
+            sha256=sha256,
+        ),
+    )
+
+
+def test_a_new_run_of_an_edited_file_gets_a_job_of_its_own(aws: Aws) -> None:
+    acts, old = checked_job(aws)
+    run(acts.check_textract_job, old)  # SUCCEEDED
+    run(acts.fetch_textract_results, old)
+
+    rerun_with_new_content(aws, b"%PDF-1.7\n% edited\n%%EOF\n", "cd" * 32)
+    new = run(acts.start_textract_job, aws.start_input())  # the new run's attempt 1 again
+
+    assert new.job_id not in (None, old.job_id)
+    assert len(aws.fake.calls_to(START)) == 2
+    assert (aws.row().textract_job_id, aws.row().textract_job_status) == (new.job_id, "IN_PROGRESS")
+
+
+def test_a_new_run_does_not_inherit_the_place_of_a_job_its_predecessor_left_running(
+    aws: Aws,
+) -> None:
+    capped = capped_at_one_job(aws)
+    other = second_document(capped)
+    acts = TextractActivities(capped.services)
+    run(acts.start_textract_job, capped.start_input())
+    # The run was terminated with its job IN_PROGRESS; the document is launched again.
+    rerun_with_new_content(capped, b"%PDF-1.7\n%%EOF\n", "ab" * 32)
+    row = capped.row()
+
+    admitted = run(acts.start_textract_job, other.start_input())
+
+    assert (row.textract_job_id, row.textract_job_status) == (None, None)
+    assert admitted.admitted
 
 
 def test_textracts_own_job_limit_is_a_wait_not_a_failure(aws: Aws) -> None:

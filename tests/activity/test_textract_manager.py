@@ -213,6 +213,11 @@ def test_client_request_token_is_stable_per_attempt() -> None:
     assert token != client_request_token(DOC, 1)
     assert token != client_request_token("1b4e28ba-2fa1-11d2-883f-0016d3cca427", 0)
     assert client_request_token(DOC.upper(), 0) == token  # the same UUID however written
+    # An edited file under the same document id must not be handed its old content's job.
+    edited = client_request_token(DOC, 0, content="cd" * 32)
+    assert edited != client_request_token(DOC, 0, content="ab" * 32)
+    assert edited not in (token, client_request_token(DOC, 1, content="cd" * 32))
+    assert TOKEN_RE.match(client_request_token(DOC, 99_999, part=999, content="cd" * 32))
     for uuid_text, attempt in [(DOC, 0), (DOC, 10**9), ("not a uuid / ünïcode " * 9, 3), ("", 0)]:
         assert TOKEN_RE.match(client_request_token(uuid_text, attempt))
     with pytest.raises(ValueError):
