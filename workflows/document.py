@@ -152,8 +152,10 @@ class DocumentWorkflow:
     async def run(self, inp: DocumentInput) -> DocumentResult:
         self._input = inp
         self._state = DocumentState.PROCESSING
-        # Both markers in new runs, so a worker rolled back to the release before local text
-        # stages still replays them along the lean path until they reach the text stages.
+        # Histories recorded since the lean path hold its marker, and those since the local text
+        # stages both, in this order: asking in this order replays all three kinds. This does not
+        # make a rollback safe: a release that never asks for a patch fails on its marker
+        # (TMPRL1100), so runs started by a newer release must end before an older one serves.
         self._lean = workflow.patched(LEAN_HISTORY_PATCH)
         self._local_text = self._lean and workflow.patched(LOCAL_TEXT_PATCH)
         index = 0
