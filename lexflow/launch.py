@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from temporalio.client import (
     WorkflowExecutionStatus,
     WorkflowFailureError,
     WorkflowHandle,
+    WorkflowQueryFailedError,
 )
 from temporalio.common import (
     SearchAttributePair,
@@ -35,6 +37,9 @@ from lexflow.temporal import (
 )
 
 _CONCURRENT_STARTS = 16
+# A running workflow answers its status query at once; one that does not (no worker yet) is
+# simply reported as already running.
+_QUERY_TIMEOUT = timedelta(seconds=5)
 
 
 @dataclass
@@ -46,6 +51,9 @@ class Launched:
     already_running: bool = False
     #: Why the workflow could not be started (after the client's own retries), if it could not.
     start_error: str | None = None
+    #: The attempt that had failed, when the running workflow was waiting for a retry and was
+    #: sent one; its outcome is the next attempt's.
+    retried_after_attempt: int | None = None
 
 
 @dataclass
@@ -167,12 +175,30 @@ async def launch(
                 )
             except WorkflowAlreadyStartedError:
                 item.already_running = True
+                item.retried_after_attempt = await _retry_if_failed(client, item.workflow_id)
             except RPCError as err:
                 # One refused start must not cost the report of the others, which did start.
                 item.start_error = f"not started: {err.message or err.status.name}"
         return item
 
     return list(await asyncio.gather(*(start(item) for item in items.values())))
+
+
+async def _retry_if_failed(client: Client, workflow_id: str) -> int | None:
+    """Launching a document whose workflow failed and waits for a retry asks for that retry (the
+    file was fixed, or the fault has passed): with the embedded server, which runs only while
+    starter.py does, it is the way to retry. Returns the attempt that had failed, if any."""
+    handle = client.get_workflow_handle(workflow_id)
+    try:
+        status = await handle.query(
+            "status", result_type=DocumentStatus, rpc_timeout=_QUERY_TIMEOUT
+        )
+        if status.state is not DocumentState.FAILED:
+            return None
+        await handle.signal("retry", rpc_timeout=_QUERY_TIMEOUT)
+    except (RPCError, WorkflowQueryFailedError):
+        return None
+    return status.attempts
 
 
 # (document, its workflow's status, pages its OCR activity has heartbeated as done, if any)
@@ -281,6 +307,8 @@ async def _check(
         on_progress(item, status, await _pages_done(client, desc) if in_ocr else None)
     if status.state is not DocumentState.FAILED:
         return None
+    if item.retried_after_attempt is not None and status.attempts <= item.retried_after_attempt:
+        return None  # the failure the retry was sent for: the workflow has not taken it yet
     return Outcome(
         item.document_uuid,
         item.workflow_id,

@@ -14,6 +14,8 @@ from lexflow.launch import Launched, Outcome
 def print_launched(items: Sequence[Launched], ui_link: dict[str, str], out: TextIO) -> None:
     for item in items:
         note = "  (already running: not started again)" if item.already_running else ""
+        if item.retried_after_attempt is not None:
+            note = f"  (attempt {item.retried_after_attempt} had failed: retrying)"
         if item.start_error is not None:
             note = f"  ({item.start_error})"
         print(f"{item.document_uuid}  {item.workflow_id}  {item.file_name}{note}", file=out)

@@ -213,9 +213,10 @@ async def test_a_second_run_in_the_same_state_folder_finds_what_the_first_left(
 
     first = await starter(docs, state=state, cwd=tmp_path)
     await assert_stopped(DEV_SERVER_PORT, UI_PORT)
+    docgen.born_digital_pdf(docs / "brief.pdf", [docgen.CONTRACT])  # the user fixes the file
     second = await starter(docs, state=state, cwd=tmp_path)
 
-    assert (first.code, second.code) == (1, 1), f"{first.explain()}\n{second.explain()}"
+    assert (first.code, second.code) == (1, 0), f"{first.explain()}\n{second.explain()}"
     before, after = first.outcomes(), second.outcomes()
     for name in ("complaint.pdf", "settlement.png"):
         assert before[name]["ocr_engine"] == "local", before[name]
@@ -226,11 +227,12 @@ async def test_a_second_run_in_the_same_state_folder_finds_what_the_first_left(
         for count in ("pages", "chunks", "entities", "relationships"):
             assert after[name][count] == before[name][count], (count, before[name], after[name])
     # The dev server's state survived: the failed document's workflow, waiting for a retry
-    # signal, is still running, so it is not started again and the new worker answers for it.
+    # signal, is still running; launching it again retries it, and the fixed file completes.
     launch_lines = {line for line in second.stderr.splitlines() if "brief.pdf" in line}
-    assert any("already running" in line for line in launch_lines), second.explain()
-    assert after["brief.pdf"]["status"] == "failed", after["brief.pdf"]
-    assert after["brief.pdf"]["error"] == before["brief.pdf"]["error"]
+    assert any("attempt 1 had failed: retrying" in line for line in launch_lines), second.explain()
+    assert before["brief.pdf"]["status"] == "failed", before["brief.pdf"]
+    assert after["brief.pdf"]["status"] == "completed", after["brief.pdf"]
+    assert after["brief.pdf"]["document_uuid"] == before["brief.pdf"]["document_uuid"]
     await assert_stopped(DEV_SERVER_PORT, UI_PORT)
     assert_lock_released(state)
 
