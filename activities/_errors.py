@@ -6,16 +6,26 @@ import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
-from lexflow.errors import LexflowError
+from lexflow.errors import BadDocumentError, LexflowError
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 def to_application_error(exc: LexflowError) -> ApplicationError:
-    return ApplicationError(str(exc), type=exc.kind, non_retryable=not exc.retryable)
+    # A bad document is an expected outcome, not a fault of the system: BENIGN keeps the SDK from
+    # logging its traceback as an error and from counting it in its failure metrics. The workflow
+    # still records the reason on the document, in one line.
+    category = (
+        ApplicationErrorCategory.BENIGN
+        if isinstance(exc, BadDocumentError)
+        else ApplicationErrorCategory.UNSPECIFIED
+    )
+    return ApplicationError(
+        str(exc), type=exc.kind, non_retryable=not exc.retryable, category=category
+    )
 
 
 def translate_errors(fn: Callable[P, R]) -> Callable[P, R]:

@@ -198,6 +198,8 @@ async def test_a_mixed_folder_completes_the_good_documents_fails_the_bad_and_sto
         assert doc["status"] == "failed", doc
         assert doc["stage"] == "prepare", doc
         assert reason in doc["error"] and "\n" not in doc["error"].strip(), doc
+    # A bad document is an expected outcome: its reason, in one line, and no traceback.
+    assert "Traceback" not in result.stderr, result.explain()
 
     await assert_stopped(DEV_SERVER_PORT, UI_PORT)
     for name in ("temporal.db", "lexflow.db"):
