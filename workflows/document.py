@@ -70,6 +70,10 @@ OLD_COMPLETIONS_PATCH = "continue-as-new-past-old-completions-1"
 
 _SUCCEEDED = frozenset({"SUCCEEDED", "PARTIAL_SUCCESS"})
 
+# Before this patch, a split document whose start fell back to the synchronous API went on to
+# its next parts after that fallback had read the whole document, and read it again for each.
+WHOLE_SYNC_FALLBACK_PATCH = "sync-fallback-reads-whole-document-1"
+
 
 class PollingTimedOut(ApplicationError):
     pass
@@ -311,6 +315,9 @@ class DocumentWorkflow:
             summary = await self._textract_part(prepared, last)
             if last:
                 return summary
+            # Only asked once a fallback happened, so runs without one record no marker.
+            if summary.engine == "textract-sync" and workflow.patched(WHOLE_SYNC_FALLBACK_PATCH):
+                return summary  # DetectDocumentText page by page read every part already
             self._part += 1
             self._job_id, self._job_status = None, None
 

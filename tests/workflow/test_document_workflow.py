@@ -422,6 +422,22 @@ async def test_start_that_keeps_failing_falls_back_to_synchronous_detection(
     assert fake.calls["check"] == 0
 
 
+async def test_a_split_document_that_falls_back_to_synchronous_detection_is_read_once(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    fake.parts = 3
+    fake.start_error = ApplicationError("rate exceeded", type="Throttled")
+    options = OPTIONS.model_copy(update={"textract_start_max_attempts": 2})
+    handle = await start(workflow_env.client, task_queue, options)
+
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    assert result.ocr_engine == "textract-sync"
+    # DetectDocumentText page by page reads the whole document: the other parts are not started.
+    assert (fake.calls["start"], fake.calls["sync"]) == (2, 1)
+
+
 async def test_bad_document_at_start_does_not_fall_back(
     workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
 ) -> None:
