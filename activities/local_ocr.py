@@ -6,6 +6,7 @@ from temporalio import activity
 
 from activities._errors import translate_errors
 from activities._metrics import count_pages
+from activities._progress import TransferHeartbeat
 from lexflow import cache
 from lexflow.contracts import DocumentRef, OcrSummary
 from lexflow.db import documents
@@ -27,7 +28,7 @@ class LocalOcrActivities:
         assert row is not None, "prepare registered the document"
         documents.set_stage(s.engine, uuid, "ocr")
         start = documents.resume_page(s.engine, uuid, fresh=activity.info().attempt == 1)
-        with local_copy(row.source_uri, s.s3) as path:
+        with local_copy(row.source_uri, s.s3, TransferHeartbeat("downloading")) as path:
             for page in s.local_ocr.iter_pages(path, row.media_type or "", start_page=start):
                 documents.save_page(s.engine, uuid, page)
                 activity.heartbeat(page.number)

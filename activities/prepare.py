@@ -10,6 +10,7 @@ from typing import Any
 from temporalio import activity
 
 from activities._errors import translate_errors
+from activities._progress import TransferHeartbeat
 from lexflow import cache
 from lexflow.contracts import PrepareInput, PrepareResult
 from lexflow.db import documents
@@ -41,7 +42,7 @@ class PrepareActivities:
                 ocr_engine=inp.ocr_engine,
             ),
         )
-        with local_copy(inp.source_uri, s.s3) as path:
+        with local_copy(inp.source_uri, s.s3, TransferHeartbeat("downloading")) as path:
             info = inspect_file(
                 path,
                 max_bytes=s.settings.max_document_bytes,
@@ -162,7 +163,9 @@ class PrepareActivities:
         settings = self._s.settings
         bucket = settings.s3_bucket or parse_s3_uri(inp.source_uri).bucket
         key = f"{settings.s3_prefix}{inp.document_uuid}/{name}"
-        loc = upload_file(self._s.s3, path, bucket, key)
+        loc = upload_file(
+            self._s.s3, path, bucket, key, progress=TransferHeartbeat(f"uploading {name}")
+        )
         return loc.bucket, loc.key
 
 

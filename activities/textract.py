@@ -8,6 +8,7 @@ from temporalio import activity
 
 from activities._errors import translate_errors
 from activities._metrics import count_pages
+from activities._progress import TransferHeartbeat
 from lexflow import cache
 from lexflow.contracts import (
     DocumentRef,
@@ -230,7 +231,7 @@ class TextractActivities:
             s.engine, ref.document_uuid, fresh=activity.info().attempt == 1
         )
         text_pages = self._text_pages(row)
-        with local_copy(row.source_uri, s.s3) as path:
+        with local_copy(row.source_uri, s.s3, TransferHeartbeat("downloading")) as path:
             for page in detect_pages_sync(
                 s.require_textract(),
                 path,
@@ -263,7 +264,7 @@ class TextractActivities:
         missing = [p for p in self._text_pages(row) if p not in done]
         if not (row.textract_page_map or row.textract_parts) or not missing:
             return ocr_pages
-        with local_copy(row.source_uri, self._s.s3) as path:
+        with local_copy(row.source_uri, self._s.s3, TransferHeartbeat("downloading")) as path:
             text = read_text_layer_pages(path, missing)
         return sorted([*ocr_pages, *text], key=lambda p: p.number)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -21,10 +21,13 @@ def file_name_of(uri: str) -> str:
 
 
 @contextmanager
-def local_copy(uri: str, s3: Any | None) -> Iterator[Path]:
+def local_copy(
+    uri: str, s3: Any | None, progress: Callable[[int], None] | None = None
+) -> Iterator[Path]:
     """Yield a local path for the document, downloading an S3 object to a temporary file.
 
-    The download is streamed to disk (boto3's managed transfer), never held in memory.
+    The download is streamed to disk (boto3's managed transfer), never held in memory;
+    ``progress`` is called with the bytes received since its last call, from boto3's threads.
 
     Raises:
         SourceNotFoundError: the path or object does not exist or cannot be read.
@@ -46,7 +49,7 @@ def local_copy(uri: str, s3: Any | None) -> Iterator[Path]:
     try:
         target = tmpdir / (PurePosixPath(loc.key).name or "document")
         try:
-            s3.download_file(loc.bucket, loc.key, str(target))
+            s3.download_file(loc.bucket, loc.key, str(target), Callback=progress)
         except ClientError as exc:
             raise SourceNotFoundError(f"{uri}: cannot read the S3 object ({exc})") from exc
         yield target

@@ -6,7 +6,7 @@ subclasses (see ``lexflow.aws.classify_client_error``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -71,9 +71,17 @@ def parse_s3_uri(uri: str) -> S3Location:
 
 
 def upload_file(
-    s3: S3Client, path: Path, bucket: str, key: str, *, content_type: str | None = None
+    s3: S3Client,
+    path: Path,
+    bucket: str,
+    key: str,
+    *,
+    content_type: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> S3Location:
     """Upload a local file, streamed from disk (multipart above 8 MiB), never read whole.
+
+    ``progress`` is called with the bytes sent since its last call, from boto3's threads.
 
     Raises:
         SourceNotFoundError: the local file does not exist.
@@ -83,7 +91,9 @@ def upload_file(
         raise SourceNotFoundError(f"{path}: no such file")
     extra = {"ContentType": content_type} if content_type else None
     with aws_errors(f"upload {path} to s3://{bucket}/{key}"):
-        s3.upload_file(str(path), bucket, key, ExtraArgs=extra, Config=UPLOAD_CONFIG)
+        s3.upload_file(
+            str(path), bucket, key, ExtraArgs=extra, Config=UPLOAD_CONFIG, Callback=progress
+        )
     return S3Location(bucket, key)
 
 
