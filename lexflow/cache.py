@@ -37,6 +37,11 @@ def doc_ocr_key(document_uuid: str) -> str:
     return f"doc:ocr:{document_uuid}"
 
 
+def textract_rate_key(operation: str) -> str:
+    """The next free slot for Textract ``start`` or ``get`` calls, shared by every worker."""
+    return f"rate:textract:{operation}"
+
+
 class Cache(Protocol):
     def set_json(self, key: str, value: dict[str, Any], ttl_s: int) -> None: ...
     def get_json(self, key: str) -> dict[str, Any] | None: ...

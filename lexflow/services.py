@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from lexflow.cache import Cache, make_cache
+from lexflow import cache
+from lexflow.cache import Cache, RedisCache, make_cache
 from lexflow.config import OcrEngine, Settings
 from lexflow.db.engine import make_engine
 
@@ -54,16 +55,26 @@ def build_services(settings: Settings, *, check_region: bool = True) -> Services
         from lexflow.aws import make_s3_client, make_textract_client
         from lexflow.ocr.s3 import check_region as check_bucket_region
         from lexflow.ocr.textract import TextractJobManager
-        from lexflow.ratelimit import Pacer
+        from lexflow.ratelimit import FleetPacer, Pacer, Paces
 
         s3, textract = make_s3_client(settings), make_textract_client(settings)
         if check_region and settings.s3_bucket:
             check_bucket_region(s3, textract, settings.s3_bucket)
         services.s3 = s3
+
+        def pacer(operation: str, per_second: float | None) -> Paces | None:
+            if not per_second:
+                return None
+            if isinstance(services.cache, RedisCache):  # every worker keeps to one rate
+                return FleetPacer(
+                    services.cache.client, cache.textract_rate_key(operation), per_second
+                )
+            return Pacer(per_second)
+
         services.textract = TextractJobManager(
             textract,
             s3,
-            start_pacer=Pacer(settings.textract_start_tps) if settings.textract_start_tps else None,
-            get_pacer=Pacer(settings.textract_get_tps) if settings.textract_get_tps else None,
+            start_pacer=pacer("start", settings.textract_start_tps),
+            get_pacer=pacer("get", settings.textract_get_tps),
         )
     return services

@@ -24,7 +24,7 @@ from lexflow.errors import (
 )
 from lexflow.ocr.s3 import S3Location, check_region
 from lexflow.ocr.textract_parse import document_page_count
-from lexflow.ratelimit import Pacer
+from lexflow.ratelimit import Paces
 
 __all__ = [
     "FAILED",
@@ -158,8 +158,8 @@ class TextractJobManager:
         textract: TextractClient,
         s3: S3Client | None = None,
         *,
-        start_pacer: Pacer | None = None,
-        get_pacer: Pacer | None = None,
+        start_pacer: Paces | None = None,
+        get_pacer: Paces | None = None,
     ) -> None:
         self.textract = textract
         self.s3 = s3
