@@ -70,6 +70,10 @@ OLD_COMPLETIONS_PATCH = "continue-as-new-past-old-completions-1"
 
 _SUCCEEDED = frozenset({"SUCCEEDED", "PARTIAL_SUCCESS"})
 
+# Before this patch, a completion signal for a job whose polling had timed out was only kept;
+# now it resumes the failed document as a retry signal would.
+LATE_COMPLETION_PATCH = "late-completion-resumes-1"
+
 # Before this patch, a split document whose start fell back to the synchronous API went on to
 # its next parts after that fallback had read the whole document, and read it again for each.
 WHOLE_SYNC_FALLBACK_PATCH = "sync-fallback-reads-whole-document-1"
@@ -103,6 +107,8 @@ class DocumentWorkflow:
         self._retry_requested = False
         # Completions by job id: a notification can arrive before the start activity returns.
         self._completions: dict[str, TextractCompletion] = {}
+        # The job whose polling budget ran out, while the document waits for a retry.
+        self._gave_up_polling: str | None = None
         self._waited = timedelta(0)
         self._next_wait: timedelta | None = None
         self._resumed_polling = False
@@ -122,8 +128,18 @@ class DocumentWorkflow:
 
     @workflow.signal
     def textract_completed(self, completion: TextractCompletion) -> None:
-        """Textract finished the job (SNS/SQS notification): end the polling wait early."""
+        """Textract finished the job (SNS/SQS notification): end the polling wait early.
+
+        A notification that arrives after polling gave up on that very job is the retry the
+        failure was waiting for: the document resumes at the fetch, with nobody to ask for it.
+        """
         self._completions[completion.job_id] = completion
+        if (
+            self._state is DocumentState.FAILED
+            and self._gave_up_polling == completion.job_id
+            and workflow.patched(LATE_COMPLETION_PATCH)
+        ):
+            self._retry_requested = True
 
     @workflow.query
     def status(self) -> DocumentStatus:
@@ -445,6 +461,7 @@ class DocumentWorkflow:
                 visibility.count_textract_job("finished")
                 return state
             if self._waited >= budget:
+                self._gave_up_polling = job_id
                 raise PollingTimedOut(
                     f"Textract job {job_id} still {state.status} after "
                     f"{options.textract_async_max_polling_time_seconds} s of polling",
@@ -550,6 +567,7 @@ class DocumentWorkflow:
                 non_retryable=True,
             ) from None
         self._retry_requested = False
+        self._gave_up_polling = None
         self._attempts += 1
         self._error = None
         self._state = DocumentState.PROCESSING

@@ -389,6 +389,47 @@ async def test_retry_after_polling_timed_out_keeps_polling_the_same_job(
     assert len(fake.start_inputs) == 1
 
 
+async def test_a_completion_that_arrives_after_polling_gave_up_resumes_the_document(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    options = OPTIONS.model_copy(update={"textract_async_max_polling_time_seconds": 10})
+    fake.statuses = ["IN_PROGRESS"]
+    handle = await start(workflow_env.client, task_queue, options)
+    await workflow_env.sleep(timedelta(seconds=20))
+    failed = await query_until(workflow_env, handle, DocumentState.FAILED)
+    assert failed.error is not None and "still IN_PROGRESS" in failed.error
+
+    # Textract's notification for that job comes late: no retry signal is needed.
+    await handle.signal(
+        DocumentWorkflow.textract_completed,
+        TextractCompletion(job_id="job-1", status="SUCCEEDED", from_textract=True),
+    )
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    assert (len(fake.start_inputs), fake.calls["fetch"]) == (1, 1)
+
+
+async def test_a_completion_of_another_job_does_not_resume_a_failed_document(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    options = OPTIONS.model_copy(update={"textract_async_max_polling_time_seconds": 10})
+    fake.statuses = ["IN_PROGRESS"]
+    handle = await start(workflow_env.client, task_queue, options)
+    await workflow_env.sleep(timedelta(seconds=20))
+    await query_until(workflow_env, handle, DocumentState.FAILED)
+
+    await handle.signal(
+        DocumentWorkflow.textract_completed,
+        TextractCompletion(job_id="some-other-job", status="SUCCEEDED", from_textract=True),
+    )
+    await workflow_env.sleep(timedelta(seconds=60))
+
+    status = await handle.query(DocumentWorkflow.status)
+    assert (status.state, fake.calls["fetch"]) == (DocumentState.FAILED, 0)
+    await handle.terminate("test finished")
+
+
 async def test_failed_document_without_a_retry_closes_after_the_wait(
     workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
 ) -> None:
