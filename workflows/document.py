@@ -70,6 +70,10 @@ OLD_COMPLETIONS_PATCH = "continue-as-new-past-old-completions-1"
 
 _SUCCEEDED = frozenset({"SUCCEEDED", "PARTIAL_SUCCESS"})
 
+# Before this patch, a status check that failed after its retries (throttling that outlasted
+# them) failed the document; now polling asks again at its next interval, within its budget.
+CHECK_FAILURE_PATCH = "failed-check-polls-again-1"
+
 # Before this patch, a completion signal for a job whose polling had timed out was only kept;
 # now it resumes the failed document as a retry signal would.
 LATE_COMPLETION_PATCH = "late-completion-resumes-1"
@@ -449,12 +453,28 @@ class DocumentWorkflow:
                 self._job_status = notified.status
                 visibility.count_textract_job("finished")
                 return TextractJobState(job_id=job_id, status=notified.status)
-            state = await workflow.execute_activity_method(
-                TextractActivities.check_textract_job,
-                TextractJobRef(document_uuid=self._uuid, job_id=job_id),
-                task_queue=options.textract_get_task_queue,
-                **policy.CHECK_TEXTRACT.kwargs(),
-            )
+            try:
+                state = await workflow.execute_activity_method(
+                    TextractActivities.check_textract_job,
+                    TextractJobRef(document_uuid=self._uuid, job_id=job_id),
+                    task_queue=options.textract_get_task_queue,
+                    **policy.CHECK_TEXTRACT.kwargs(),
+                )
+            except ActivityError as err:
+                # A check that kept being throttled (or hit a passing fault) says nothing about
+                # the job: ask again at the next poll, while the budget lasts, rather than fail.
+                if (
+                    _is_non_retryable(err)
+                    or self._waited >= budget
+                    or not workflow.patched(CHECK_FAILURE_PATCH)
+                ):
+                    raise
+                workflow.logger.warning(
+                    "status check kept failing; asking again at the next poll",
+                    extra={"document_uuid": self._uuid, "job_id": job_id, "error": _describe(err)},
+                )
+                self._next_wait = self._interval_after(step)
+                continue
             self._polls += 1
             self._job_status = state.status
             if state.finished:
@@ -632,6 +652,11 @@ def _root(err: BaseException) -> BaseException:
     while isinstance(err, ActivityError) and err.cause is not None:
         err = err.cause
     return err
+
+
+def _is_non_retryable(err: BaseException) -> bool:
+    root = _root(err)
+    return isinstance(root, ApplicationError) and root.non_retryable
 
 
 def _error_type(err: BaseException) -> str | None:

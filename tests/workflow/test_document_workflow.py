@@ -389,6 +389,39 @@ async def test_retry_after_polling_timed_out_keeps_polling_the_same_job(
     assert len(fake.start_inputs) == 1
 
 
+async def test_a_status_check_throttled_past_its_retries_is_asked_again_at_the_next_poll(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    def throttled_first_poll(n: int) -> None:
+        if n <= 10:  # every attempt of the first check (CHECK_TEXTRACT allows 10)
+            raise ApplicationError("rate exceeded", type="Throttled")
+
+    fake.on_check = throttled_first_poll
+    handle = await start(workflow_env.client, task_queue)
+
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    assert fake.calls["check"] == 11
+    assert fake.failures_recorded == []
+
+
+async def test_a_check_that_finds_no_such_job_still_fails_the_document(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    def invalid_job(n: int) -> None:
+        raise ApplicationError("no such job", type="TextractInvalidJob", non_retryable=True)
+
+    fake.on_check = invalid_job
+    handle = await start(workflow_env.client, task_queue)
+
+    status = await query_until(workflow_env, handle, DocumentState.FAILED)
+
+    assert status.error == "ocr: no such job"
+    assert fake.calls["check"] == 1
+    await handle.terminate("test finished")
+
+
 async def test_a_completion_that_arrives_after_polling_gave_up_resumes_the_document(
     workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
 ) -> None:
