@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import os
 import sys
+import traceback
 
 from temporalio.client import Client
 
@@ -90,9 +91,22 @@ async def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-if __name__ == "__main__":
-    code = asyncio.run(main())
+def run() -> None:
+    try:
+        code = asyncio.run(main())
+    except KeyboardInterrupt:
+        # asyncio.run has already cancelled main(), stopping any embedded server and worker; the
+        # workflows are durable, and launching the same sources again waits for them.
+        print("starter.py: interrupted; run it again to resume", file=sys.stderr)
+        code = 130
+    except Exception:
+        traceback.print_exc()  # a bug: show it, but still leave without the teardown below
+        code = 1
     sys.stdout.flush()
     sys.stderr.flush()
     # sdk-python#300: the SDK can abort during interpreter teardown; nothing is left to do.
     os._exit(code)
+
+
+if __name__ == "__main__":
+    run()

@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sys
+import traceback
 
 from lexflow.config import load_settings
 from lexflow.db.migrate import ensure_schema_current
@@ -59,6 +60,13 @@ def run() -> None:
     except LexflowError as exc:
         print(f"lexflow worker: {exc}", file=sys.stderr)
         code = 2
+    except KeyboardInterrupt:
+        # SIGINT raises only until main() installs its handlers: the worker had not started.
+        print("lexflow worker: interrupted", file=sys.stderr)
+        code = 130
+    except Exception:
+        traceback.print_exc()  # a bug: show it, but still leave without the teardown below
+        code = 1
     sys.stdout.flush()
     sys.stderr.flush()
     # sdk-python#300: the SDK can abort during interpreter teardown; there is nothing left to do.

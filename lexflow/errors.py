@@ -8,6 +8,8 @@ a document that cannot succeed, and never gives up on one that only met a thrott
 
 from __future__ import annotations
 
+import re
+
 
 class LexflowError(Exception):
     """Base class of every error lexflow raises deliberately."""
@@ -83,3 +85,30 @@ class SchemaOutOfDateError(ConfigError):
     """The database schema is behind the code's migrations."""
 
     kind = "SchemaOutOfDate"
+
+
+class TemporalUnavailableError(LexflowError):
+    """The Temporal frontend could not be reached, or did not answer in time."""
+
+    kind = "TemporalUnavailable"
+    retryable = True
+
+
+def short_error(exc: BaseException) -> str:
+    """The useful part of an error: the OS message buried in a gRPC transport error, if any.
+
+    The SDK reports a failed connection as the Rust ``Debug`` form of a tonic error, e.g.
+    ``...ConnectError("dns error", Custom { kind: Uncategorized, error: "failed to lookup..." })``;
+    operators need only the two quoted parts.
+    """
+    text = str(exc) or type(exc).__name__
+    found = re.search(r'message: "([^"]+)"', text) or re.search(
+        r"^Error \d+ connecting to \S+\. (.+?)\.?$", text
+    )
+    if found:
+        return found.group(1)
+    found = re.search(r'ConnectError\("([^"]+)", Custom \{[^{}]*?\berror: "([^"]+)"', text)
+    if found:
+        return f"{found.group(1)}: {found.group(2)}"
+    text = " ".join(text.split())
+    return text if len(text) <= 160 else text[:157] + "..."

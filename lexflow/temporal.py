@@ -22,6 +22,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 from lexflow.config import Settings
 from lexflow.contracts import PipelineOptions
 from lexflow.contracts import workflow_id_for as workflow_id_for  # the entry points import it here
+from lexflow.errors import ConfigError, TemporalUnavailableError, short_error
 from lexflow.logs import sdk_core_logging
 from lexflow.services import Services
 from lexflow.sources import is_s3_uri
@@ -101,15 +102,29 @@ async def ensure_search_attributes(client: Client, namespace: str) -> bool:
 
 
 async def connect(settings: Settings, address: str | None = None) -> Client:
+    """A client for ``address`` (default TEMPORAL_ADDRESS).
+
+    Raises:
+        ConfigError: no address at all.
+        TemporalUnavailableError: the server cannot be reached; the SDK's error is its cause.
+    """
     target = address or settings.temporal_address
     if not target:
-        raise ValueError("no Temporal address: set TEMPORAL_ADDRESS or use the embedded server")
-    return await Client.connect(
-        target,
-        namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
-        runtime=metrics_runtime(settings.metrics_bind_address),
-    )
+        raise ConfigError("no Temporal address: set TEMPORAL_ADDRESS or use the embedded server")
+    runtime = metrics_runtime(settings.metrics_bind_address)  # its errors are not the server's
+    try:
+        return await Client.connect(
+            target,
+            namespace=settings.temporal_namespace,
+            data_converter=pydantic_data_converter,
+            runtime=runtime,
+        )
+    except (RuntimeError, OSError, ValueError) as exc:
+        # The SDK raises a bare RuntimeError carrying a Rust debug dump: entry points catch only
+        # LexflowError, and must print one line rather than a traceback.
+        raise TemporalUnavailableError(
+            f"Temporal unreachable at {target} ({short_error(exc)})"
+        ) from exc
 
 
 def metrics_runtime(bind_address: str | None) -> Runtime | None:

@@ -4,7 +4,6 @@ uuid prefix, the retry commands, and how times and durations are printed."""
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
@@ -13,20 +12,13 @@ from temporalio.client import Client
 
 from lexflow.config import Settings
 from lexflow.db.models import SourceDocument
-from lexflow.errors import LexflowError
+from lexflow.errors import LexflowError, TemporalUnavailableError
 from lexflow.temporal import connect, workflow_id_for
 
 # The embedded dev server's port (lexflow.embedded), used when TEMPORAL_ADDRESS is unset.
 EMBEDDED_ADDRESS = "127.0.0.1:7233"
 CONNECT_TIMEOUT_S = 3.0
 RPC_TIMEOUT = timedelta(seconds=5)
-
-
-class TemporalUnavailableError(LexflowError):
-    """The Temporal frontend did not answer in time."""
-
-    kind = "TemporalUnavailable"
-    retryable = True
 
 
 class UnknownDocumentError(LexflowError):
@@ -52,22 +44,6 @@ async def connect_fast(settings: Settings, timeout: float = CONNECT_TIMEOUT_S) -
         raise TemporalUnavailableError(
             f"Temporal unreachable at {target} (no answer in {timeout:g} s)"
         ) from exc
-    except (RuntimeError, OSError, ValueError) as exc:
-        raise TemporalUnavailableError(
-            f"Temporal unreachable at {target} ({short_error(exc)})"
-        ) from exc
-
-
-def short_error(exc: BaseException) -> str:
-    """The useful part of an error: the OS message buried in a gRPC transport error, if any."""
-    text = str(exc) or type(exc).__name__
-    found = re.search(r'message: "([^"]+)"', text) or re.search(
-        r"^Error \d+ connecting to \S+\. (.+?)\.?$", text
-    )
-    if found:
-        return found.group(1)
-    text = " ".join(text.split())
-    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def safe_url(url: str) -> str:

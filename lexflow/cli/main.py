@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser("current", help="print the schema revision and the code's")
 
     export = sub.add_parser("export", help="print one document as JSON")
-    export.add_argument("document", help="document uuid or workflow id")
+    export.add_argument("document", help="document uuid, workflow id, or uuid prefix")
 
     status = sub.add_parser("status", help="one document's full story")
     status.add_argument("document", help="document uuid, workflow id, or uuid prefix")
@@ -39,7 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     live = monitor_sub.add_parser("live", help="terminal dashboard, refreshed every few seconds")
     live.add_argument("--once", action="store_true", help="print one frame and exit")
     live.add_argument("--interval", type=_positive, default=3.0, metavar="S", help="seconds")
-    live.add_argument("--limit", type=int, default=8, metavar="N", help="rows per section")
+    live.add_argument(
+        "--limit", type=_at_least_one, default=8, metavar="N", help="rows per section"
+    )
 
     migrate = sub.add_parser(
         "migrate", help="resubmit documents left incomplete, clear stale cache, check Textract"
@@ -57,6 +59,16 @@ def _positive(value: str) -> float:
     number = float(value)
     if number <= 0:
         raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return number
+
+
+def _at_least_one(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be a whole number, at least 1")
     return number
 
 
@@ -102,11 +114,13 @@ def _db(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     import json
 
+    from lexflow.cli.common import resolve_document
     from lexflow.db.engine import make_engine
     from lexflow.db.export import export_document
 
     engine = make_engine(load_settings().effective_database_url)
-    print(json.dumps(export_document(engine, args.document), indent=2, default=str))
+    document_uuid = resolve_document(engine, args.document)  # the prefix the monitor prints
+    print(json.dumps(export_document(engine, document_uuid), indent=2, default=str))
     return 0
 
 

@@ -21,11 +21,12 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
 from lexflow import cache
-from lexflow.cli.common import RPC_TIMEOUT, connect_fast, safe_url, short_error
+from lexflow.cli.common import RPC_TIMEOUT, connect_fast, safe_url
 from lexflow.cli.resubmit import start_new_run
 from lexflow.config import Settings
 from lexflow.db.engine import make_engine
 from lexflow.db.models import SourceDocument
+from lexflow.errors import short_error
 from lexflow.sources import is_s3_uri
 from lexflow.temporal import workflow_id_for
 

@@ -20,16 +20,15 @@ from temporalio.service import RPCError
 
 from lexflow.cli.common import (
     CONNECT_TIMEOUT_S,
-    TemporalUnavailableError,
     as_utc,
     connect_fast,
     safe_url,
-    short_error,
     temporal_target,
 )
 from lexflow.config import Settings
 from lexflow.db.engine import make_engine
 from lexflow.db.models import SourceDocument
+from lexflow.errors import TemporalUnavailableError, short_error
 
 RUNNING_QUERY = "WorkflowType='DocumentWorkflow' AND ExecutionStatus='Running'"
 THROUGHPUT_WINDOWS_MIN = (5, 15, 60)

@@ -19,13 +19,14 @@ from temporalio.client import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
-from lexflow.cli.common import RPC_TIMEOUT, connect_fast, resolve_document, short_error
+from lexflow.cli.common import RPC_TIMEOUT, connect_fast, resolve_document
 from lexflow.cli.resubmit import start_new_run
 from lexflow.config import Settings
 from lexflow.contracts import DocumentState, DocumentStatus
 from lexflow.db.documents import get_document
 from lexflow.db.engine import make_engine
 from lexflow.db.models import SourceDocument
+from lexflow.errors import short_error
 from lexflow.temporal import workflow_id_for
 
 

@@ -11,7 +11,6 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from lexflow.cli.common import (
     RPC_TIMEOUT,
-    TemporalUnavailableError,
     as_utc,
     connect_fast,
     elapsed,
@@ -19,13 +18,13 @@ from lexflow.cli.common import (
     format_time,
     resolve_document,
     retry_commands,
-    short_error,
 )
 from lexflow.config import Settings
 from lexflow.contracts import PIPELINE, DocumentState, DocumentStatus
 from lexflow.db.documents import get_document
 from lexflow.db.engine import make_engine
 from lexflow.db.models import SourceDocument
+from lexflow.errors import TemporalUnavailableError, short_error
 from lexflow.temporal import web_ui_link, workflow_id_for
 
 

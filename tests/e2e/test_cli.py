@@ -9,6 +9,7 @@ act on every row, and must not act on the rows other test modules leave behind.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 import uuid
@@ -189,6 +190,19 @@ async def test_retry_all_failed_signals_every_failed_document_and_reports_unknow
         assert f"{doc}: retry signalled to document-{doc}; resumes at prepare" in out
     for doc in docs:
         assert (await stack.result(doc)).status.value == "completed"
+
+
+async def test_export_finds_a_document_by_the_uuid_prefix_the_monitor_prints(
+    stack: Stack, tmp_path: Path
+) -> None:
+    [doc] = await launch_and_wait_until_failed(stack, tmp_path / "deposition.pdf")
+
+    code, out, err = await stack.lexflow("export", doc[:8])
+
+    assert code == 0, err
+    assert json.loads(out)["document"]["document_uuid"] == doc
+    code, out, err = await stack.lexflow("export", "zzzzzzzz")
+    assert (code, out, err) == (2, "", "lexflow export: no document matches 'zzzzzzzz'\n")
 
 
 async def test_the_temporal_cli_retry_command_printed_for_operators_resumes_a_document(
