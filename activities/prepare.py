@@ -65,6 +65,8 @@ class PrepareActivities:
             text_layer_pages=list(info.text_layer_pages),
             textract_page_map=list(route.page_map) if route.page_map else None,
             textract_parts=route.parts or None,
+            # This run's OCR, not an earlier run's: none at all when the cache serves it.
+            pages_ocr_sent=0 if donor is not None else None,
         )
         if donor is not None:
             documents.copy_pages(s.engine, donor, inp.document_uuid)

@@ -259,6 +259,9 @@ async def test_launching_a_finished_document_again_reuses_its_ocr(
     assert second[1][0]["ocr_engine"] == "cache"
     assert second[1][0]["chunks"] == first[1][0]["chunks"]
     assert len(fake_textract.calls_to(START)) == 1
+    # The row tells the second run's story, as its summary does: nothing sent to OCR.
+    row = documents.get_document(services.engine, second[1][0]["document_uuid"])
+    assert row is not None and (row.ocr_engine, row.pages_ocr_sent) == ("cache", 0)
 
 
 async def test_a_second_start_of_a_running_document_is_refused(
