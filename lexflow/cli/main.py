@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 from collections.abc import Callable
 
@@ -87,6 +88,12 @@ def main(argv: list[str] | None = None) -> None:
     }
     try:
         code = handlers[args.command](args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader left (`lexflow export DOC | head`): the rest has nowhere to go. Point
+        # stdout at /dev/null so the last flush cannot raise again, and exit as if by SIGPIPE.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 128 + signal.SIGPIPE
     except LexflowError as exc:
         print(f"lexflow {args.command}: {exc}", file=sys.stderr)
         code = 2

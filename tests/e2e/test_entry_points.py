@@ -126,3 +126,25 @@ def test_ctrl_c_is_one_line_and_exit_130(
 
     assert problem_lines(err) == [line], err
     assert proc.returncode == 130
+
+
+def test_lexflow_output_cut_short_by_its_reader_ends_quietly(tmp_path: Path) -> None:
+    # `lexflow db current | head -0`: the reader has gone before the first line is written.
+    _, env = entry_point("worker.py", tmp_path, None)
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "lexflow.cli.main", "db", "current"],
+            env=env,
+            cwd=tmp_path,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+
+    assert done.returncode == 128 + signal.SIGPIPE, done.stderr
+    assert "Traceback" not in done.stderr
