@@ -129,7 +129,7 @@ class TextractActivities:
             fields["textract_end_time"] = documents.utcnow()
         if status.status == "FAILED":
             fields["textract_error_message"] = status.status_message or "Textract reported FAILED"
-        documents.update_document(self._s.engine, ref.document_uuid, **fields)
+        documents.record_job_status(self._s.engine, ref.document_uuid, ref.job_id, **fields)
         self._s.cache.set_json(
             cache.textract_status_key(ref.job_id),
             {"status": status.status, "document_uuid": ref.document_uuid},
@@ -175,7 +175,9 @@ class TextractActivities:
                     if last is None and not staged:
                         # The job is over: free its place under TEXTRACT_MAX_CONCURRENT_JOBS now,
                         # not when the fetch completes (a notified job was never checked).
-                        documents.record_job_end(s.engine, ref.document_uuid, page.status)
+                        documents.record_job_end(
+                            s.engine, ref.document_uuid, ref.job_id, page.status
+                        )
                     seq += 1
                     buffered.append((seq, page.next_token, page.blocks))
                     if len(buffered) >= STAGE_EVERY_PAGES:
@@ -191,8 +193,12 @@ class TextractActivities:
         ocr_pages = blocks_to_pages(blocks)
         if row.textract_parts:  # one part of a split document: its pages, in original numbers
             ocr_pages = renumber(ocr_pages, row.textract_parts[ref.part]["pages"])
-            if ref.part == 0:
-                documents.resume_page(s.engine, ref.document_uuid, fresh=True)
+            if ref.part == 0:  # an earlier run's pages go; this run's parts' pages stay
+                documents.keep_only_pages(
+                    s.engine,
+                    ref.document_uuid,
+                    (n for part in row.textract_parts for n in part["pages"]),
+                )
             for ocr_page in ocr_pages:
                 documents.save_page(s.engine, ref.document_uuid, ocr_page)
             documents.clear_staged_results(s.engine, ref.job_id)

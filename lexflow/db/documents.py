@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select, text, update
+from sqlalchemy import Engine, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from lexflow.db.models import DocumentPage, SourceDocument, TextractResultPage
@@ -205,11 +205,11 @@ _STARTING_GRACE = timedelta(minutes=5)
 def reserve_textract_slot(engine: Engine, document_uuid: str, max_jobs: int) -> bool:
     """Claim one of ``max_jobs`` concurrent Textract job slots for the document.
 
-    Jobs IN_PROGRESS and fresh reservations (STARTING) count, but not the job of a failed
-    document: nothing polls it while the document waits for a retry (a poll given up on a job
-    still IN_PROGRESS), and it would otherwise hold its place for good. If such a job is still
-    running, or a retry resumes polling it, Textract's own cap answers LimitExceededException,
-    which is a wait too. The check and the claim are one
+    Jobs IN_PROGRESS and fresh reservations (STARTING) count, but not the job of a failed or
+    completed document: nothing polls it (a failed one waits for a retry, perhaps after a poll
+    gave up on a job still IN_PROGRESS), and it would otherwise hold its place for good. If such
+    a job is still running, or a retry resumes polling it, Textract's own cap answers
+    LimitExceededException, which is a wait too. The check and the claim are one
     statement, and on PostgreSQL a transaction-scoped advisory lock serialises claimers, so
     two workers can never both take the last slot.
     """
@@ -219,7 +219,7 @@ def reserve_textract_slot(engine: Engine, document_uuid: str, max_jobs: int) -> 
         .select_from(SourceDocument)
         .where(
             SourceDocument.document_uuid != document_uuid,
-            SourceDocument.status != "failed",
+            SourceDocument.status.not_in(("failed", "completed")),
             (SourceDocument.textract_job_status == "IN_PROGRESS")
             | (
                 (SourceDocument.textract_job_status == "STARTING")
@@ -271,14 +271,65 @@ def find_ocr_donor(engine: Engine, sha256: str, page_count: int) -> str | None:
     return None if row is None else str(row[0])
 
 
-def record_job_end(engine: Engine, document_uuid: str, job_status: str) -> None:
-    """A Textract job's final status, with its end time unless a status check recorded one."""
-    update_document(
-        engine,
-        document_uuid,
-        textract_job_status=job_status,
-        textract_end_time=func.coalesce(SourceDocument.textract_end_time, utcnow()),
-    )
+_FINAL_JOB_STATUSES = ("SUCCEEDED", "PARTIAL_SUCCESS", "FAILED")
+
+
+def record_job_status(engine: Engine, document_uuid: str, job_id: str, **fields: Any) -> None:
+    """A status check's answer about ``job_id``, written only while that job is the document's
+    and not yet over.
+
+    An attempt can answer after its retry has moved on (a slow Get outlasting the activity's
+    timeout): its IN_PROGRESS must not bring a finished job back to life, where it would hold a
+    place under TEXTRACT_MAX_CONCURRENT_JOBS for good, nor land on the next part's job.
+    """
+    fields.setdefault("updated_at", utcnow())
+    with engine.begin() as conn:
+        conn.execute(
+            update(SourceDocument)
+            .where(
+                SourceDocument.document_uuid == document_uuid,
+                SourceDocument.textract_job_id == job_id,
+                or_(
+                    SourceDocument.textract_job_status.is_(None),
+                    SourceDocument.textract_job_status.not_in(_FINAL_JOB_STATUSES),
+                ),
+            )
+            .values(**fields)
+        )
+
+
+def record_job_end(engine: Engine, document_uuid: str, job_id: str, job_status: str) -> None:
+    """A Textract job's final status, with its end time unless a status check recorded one;
+    only while that job is the document's (a late fetch of an earlier part's job writes nothing)."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(SourceDocument)
+            .where(
+                SourceDocument.document_uuid == document_uuid,
+                SourceDocument.textract_job_id == job_id,
+            )
+            .values(
+                textract_job_status=job_status,
+                textract_end_time=func.coalesce(SourceDocument.textract_end_time, utcnow()),
+                updated_at=utcnow(),
+            )
+        )
+
+
+def keep_only_pages(engine: Engine, document_uuid: str, numbers: Iterable[int]) -> None:
+    """Drop the document's stored pages whose numbers are not in ``numbers`` (an earlier run's).
+
+    Unlike starting afresh, this never removes a page this run may already have stored, so an
+    attempt that runs late cannot wipe what its retry and the later parts wrote.
+    """
+    keep = set(numbers)
+    with engine.begin() as conn:
+        conn.execute(
+            delete(DocumentPage).where(
+                DocumentPage.document_uuid == document_uuid,
+                DocumentPage.page_number.not_in(keep),
+            )
+        )
 
 
 def mark_ocr_complete(engine: Engine, document_uuid: str, **fields: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -529,3 +530,92 @@ def test_textracts_own_job_limit_is_a_wait_not_a_failure(aws: Aws) -> None:
 
     assert (answer.admitted, answer.job_id) == (False, None)
     assert aws.row().textract_job_status is None  # the reservation was given back
+
+
+# --- an attempt that answers after its retry moved on (a slow Get outlasting the timeout) -------
+
+
+def in_thread(fn: Any, *args: Any) -> threading.Thread:
+    """Run an activity attempt in a thread of its own, named so a stand-in can stall it."""
+    thread = threading.Thread(target=run, args=(fn, *args), name="late-attempt")
+    thread.start()
+    return thread
+
+
+def stall_the_late_attempt(stalled: threading.Event, release: threading.Event) -> None:
+    if threading.current_thread().name == "late-attempt":
+        stalled.set()
+        release.wait(30)
+
+
+def test_a_late_status_check_does_not_revive_a_finished_job(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    capped = capped_at_one_job(aws)
+    other = second_document(capped)
+    acts = TextractActivities(capped.services)
+    manager = capped.services.require_textract()
+    real_status = manager.get_status
+    stalled, release = threading.Event(), threading.Event()
+
+    def slow_status(job_id: str) -> Any:
+        status = real_status(job_id)  # IN_PROGRESS, for the first attempt
+        stall_the_late_attempt(stalled, release)
+        return status
+
+    monkeypatch.setattr(manager, "get_status", slow_status)
+    job = run(acts.start_textract_job, capped.start_input())
+    ref = TextractJobRef(document_uuid=aws.document_uuid, job_id=str(job.job_id), last_part=True)
+    late = in_thread(acts.check_textract_job, ref)
+    assert stalled.wait(10)
+    assert run(acts.check_textract_job, ref, attempt=2).status == "SUCCEEDED"  # the retry
+    run(acts.fetch_textract_results, ref)
+
+    release.set()  # the first attempt's IN_PROGRESS finally comes back
+    late.join(30)
+
+    assert capped.row().textract_job_status == "SUCCEEDED"
+    assert run(acts.start_textract_job, other.start_input()).admitted
+
+
+def test_a_late_fetch_of_the_first_part_keeps_the_other_parts_pages(
+    aws: Aws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts = []
+    for n, pages in enumerate(([1, 2, 3], [4, 5, 6])):
+        key = f"lexflow/{aws.document_uuid}/part-{n + 1}.pdf"
+        aws.services.s3.put_object(Bucket=BUCKET, Key=key, Body=b"%PDF-1.7\n%%EOF\n")
+        parts.append({"bucket": BUCKET, "key": key, "pages": pages})
+    documents.update_document(
+        aws.services.engine, aws.document_uuid, textract_parts=parts, page_count=6
+    )
+    acts = TextractActivities(aws.services)
+    manager = aws.services.require_textract()
+    real_pages = manager.iter_result_pages
+    stalled, release = threading.Event(), threading.Event()
+
+    def slow_pages(job_id: str, **kwargs: Any) -> Any:
+        stall_the_late_attempt(stalled, release)
+        yield from real_pages(job_id, **kwargs)
+
+    monkeypatch.setattr(manager, "iter_result_pages", slow_pages)
+
+    def finished_part(part: int) -> TextractJobRef:
+        job = run(acts.start_textract_job, aws.start_input().model_copy(update={"part": part}))
+        ref = TextractJobRef(
+            document_uuid=aws.document_uuid, job_id=str(job.job_id), part=part, last_part=part == 1
+        )
+        run(acts.check_textract_job, ref)
+        run(acts.check_textract_job, ref)  # SUCCEEDED
+        return ref
+
+    first = finished_part(0)
+    late = in_thread(acts.fetch_textract_results, first)
+    assert stalled.wait(10)
+    run(acts.fetch_textract_results, first, attempt=2)  # the retry, on another worker
+    assert run(acts.fetch_textract_results, finished_part(1)).page_count == 6
+
+    release.set()
+    late.join(30)
+
+    assert documents.page_numbers(aws.services.engine, aws.document_uuid) == {1, 2, 3, 4, 5, 6}
