@@ -53,6 +53,8 @@ async def show_status(settings: Settings, ref: str) -> int:
     if failed:
         lexflow_cmd, temporal_cmd = retry_commands(uuid)
         lines += ["", f"retry: {lexflow_cmd}", f"   or: {temporal_cmd}"]
+        if doc is not None:  # the one way with the embedded server, which runs only meanwhile
+            lines.append(f"   or launch it again: python starter.py {doc.source_uri}")
     lines += ["", f"Web UI: {web_ui_link(settings, wid)}"]
     print("\n".join(lines))
     return 0 if doc is not None or view.description is not None else 1

@@ -147,6 +147,7 @@ async def test_lexflow_retry_resumes_a_failed_document_and_starts_a_closed_one_a
     assert "prepare         failed, waiting for retry" in out
     assert f"retry: lexflow retry {doc}" in out
     assert f"temporal workflow signal --workflow-id document-{doc} --name retry" in out
+    assert f"or launch it again: python starter.py {pdf.resolve()}" in out
 
     docgen.born_digital_pdf(pdf, [docgen.CAPTION[:10], ["Retainer Agreement, Exhibit 1"]])
     code, out, err = await stack.lexflow("retry", doc)

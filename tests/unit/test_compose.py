@@ -58,6 +58,8 @@ def test_stack_has_temporal_ui_postgres_redis_and_a_scalable_worker() -> None:
     assert env["REDIS_URL"].startswith("redis://redis:")
     assert services["temporal"]["environment"]["DB"] == "postgres12"
     assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    # A file launched from the host by path is read by the worker at that same path.
+    assert worker["volumes"] == ["${PWD}/inbox:${PWD}/inbox:ro"]
 
 
 def test_stack_registers_every_search_attribute_the_workflow_upserts() -> None:
