@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from lexflow.errors import SchemaOutOfDateError
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+# Held for the upgrade's transaction: several processes upgrading at once (workers started
+# together, a deploy script run twice) take turns, and the later ones find nothing to do.
+_UPGRADE_LOCK = 7313
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -22,10 +28,27 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+@contextlib.contextmanager
+def _sqlite_upgrade_lock(engine: Engine) -> Iterator[None]:
+    """SQLite has no advisory locks: a lock file beside the database stands in for one."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.upgrade-lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply migrations up to ``revision`` (idempotent)."""
+    """Apply migrations up to ``revision`` (idempotent; concurrent upgrades take turns)."""
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
+    with _sqlite_upgrade_lock(engine), engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, select
+from sqlalchemy import Connection, Table, and_, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lexflow.db.models import Base
 from lexflow.errors import ConfigError
 
 _BATCH = 500
+# Namespace of the per-document advisory locks (the two-key form: apart from the job-cap lock).
+_DOCUMENT_LOCKS = 7312
 
 
 def _insert(conn: Connection, table: Table) -> Any:
@@ -54,7 +56,15 @@ def replace_document_rows(
 
     Upserts first, then deletes rows whose keys are not in ``rows`` (left by an earlier run that
     produced more), so two racing attempts never fail on a duplicate key and never double a row.
+    On PostgreSQL the two attempts (a late one and its retry, on two workers) take turns per
+    document: under READ COMMITTED neither would see the other's uncommitted rows as stale, and
+    with different keys both sets would stay. SQLite lets one writer at a time anyway.
     """
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:space, hashtext(:document))"),
+            {"space": _DOCUMENT_LOCKS, "document": document_uuid},
+        )
     upsert_rows(conn, model, rows)
     table: Table = model.__table__  # type: ignore[assignment]
     key_cols = [c for c in table.primary_key.columns if c.name != "document_uuid"]

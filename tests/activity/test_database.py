@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
 from sqlalchemy import Engine, func, select
 
-from lexflow.db import documents
+from lexflow.db import documents, text_store
 from lexflow.db.engine import make_engine
 from lexflow.db.migrate import ensure_schema_current, upgrade
-from lexflow.db.models import DocumentChunk, DocumentPage, SourceDocument
+from lexflow.db.models import CanonicalEntity as CanonicalRow
+from lexflow.db.models import DocumentChunk, DocumentPage, EntityMention, SourceDocument
 from lexflow.db.upsert import replace_document_rows
 from lexflow.errors import SchemaOutOfDateError
 from lexflow.ocr.types import BoundingBox, OcrLine, OcrPage
+from lexflow.text.canonical import CanonicalEntity
+from lexflow.text.mentions import EntityType, Mention
+from tests.conftest import fresh_database
 
 
 def register(engine: Engine, **overrides: object) -> str:
@@ -38,6 +43,33 @@ def page(n: int, *texts: str) -> OcrPage:
         lines=[OcrLine(t, 99.0, BoundingBox(0.1, 0.1 * i, 0.5, 0.05)) for i, t in enumerate(texts)],
         source="textract",
     )
+
+
+def test_several_processes_upgrading_a_new_database_at_once_all_succeed(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    with fresh_database(tmp_path_factory, "lexflow_upgrade") as url:
+        engines = [make_engine(url) for _ in range(4)]
+        failures: list[BaseException] = []
+        together = threading.Barrier(len(engines))
+
+        def upgrade_now(engine: Engine) -> None:
+            together.wait()
+            try:
+                upgrade(engine)
+            except BaseException as exc:  # reported below, with the others
+                failures.append(exc)
+
+        racers = [threading.Thread(target=upgrade_now, args=(e,)) for e in engines]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join(60)
+
+        assert failures == []
+        ensure_schema_current(engines[0])
+        for engine in engines:
+            engine.dispose()
 
 
 def test_empty_database_is_reported_with_the_command_that_fixes_it(tmp_path: object) -> None:
@@ -174,3 +206,59 @@ def test_staged_textract_pages_keep_their_order_and_cursor(db_engine: Engine) ->
             ).scalar()
             == 0
         )
+
+
+def organisations_at(offset: int) -> tuple[list[Mention], list[CanonicalEntity]]:
+    """What one attempt of extract_entities found: five organisations, at its own offsets."""
+    mentions = [
+        Mention(
+            f"Acme{i}",
+            EntityType.ORGANIZATION,
+            offset + 10 * i,
+            offset + 10 * i + 5,
+            1,
+            0,
+            0.9,
+            None,
+        )
+        for i in range(5)
+    ]
+    entities = [
+        CanonicalEntity(
+            f"organization:acme{offset}-{i}", EntityType.ORGANIZATION, f"Acme{i}", (), 1, (i,)
+        )
+        for i in range(5)
+    ]
+    return mentions, entities
+
+
+def test_two_attempts_saving_one_documents_entities_at_once_leave_one_attempts_rows(
+    db_engine: Engine,
+) -> None:
+    # A late attempt and its retry, on two workers, read different page text (rewritten between).
+    for _ in range(20):
+        doc = register(db_engine)
+        together = threading.Barrier(2)
+
+        def save(offset: int, doc: str = doc, together: threading.Barrier = together) -> None:
+            together.wait()
+            text_store.save_entities(db_engine, doc, *organisations_at(offset))
+
+        attempts = [threading.Thread(target=save, args=(offset,)) for offset in (0, 1000)]
+        for attempt in attempts:
+            attempt.start()
+        for attempt in attempts:
+            attempt.join(30)
+
+        with db_engine.connect() as conn:
+            starts = set(
+                conn.execute(
+                    select(EntityMention.char_start).where(EntityMention.document_uuid == doc)
+                ).scalars()
+            )
+            entities = conn.execute(
+                select(func.count()).where(CanonicalRow.document_uuid == doc)
+            ).scalar_one()
+        row = documents.get_document(db_engine, doc)
+        assert starts in ({0, 10, 20, 30, 40}, {1000, 1010, 1020, 1030, 1040})
+        assert row is not None and entities == row.entity_count == 5
