@@ -27,7 +27,7 @@ class LocalOcrActivities:
         row = documents.get_document(s.engine, uuid)
         assert row is not None, "prepare registered the document"
         documents.set_stage(s.engine, uuid, "ocr")
-        start = documents.resume_page(s.engine, uuid, fresh=activity.info().attempt == 1)
+        start = documents.resume_page(s.engine, uuid)
         with local_copy(row.source_uri, s.s3, TransferHeartbeat("downloading")) as path:
             for page in s.local_ocr.iter_pages(path, row.media_type or "", start_page=start):
                 documents.save_page(s.engine, uuid, page)

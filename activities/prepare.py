@@ -70,6 +70,8 @@ class PrepareActivities:
         )
         if donor is not None:
             documents.copy_pages(s.engine, donor, inp.document_uuid)
+        else:  # an earlier run's pages (other content, perhaps) must not be resumed from
+            documents.clear_pages(s.engine, inp.document_uuid)
             activity.logger.info(
                 "OCR reused from identical content", extra={**log_extra, "donor": donor}
             )

@@ -233,9 +233,7 @@ class TextractActivities:
         s = self._s
         row = documents.get_document(s.engine, ref.document_uuid)
         assert row is not None, "prepare registered the document"
-        start = documents.resume_page(
-            s.engine, ref.document_uuid, fresh=activity.info().attempt == 1
-        )
+        start = documents.resume_page(s.engine, ref.document_uuid)
         text_pages = self._text_pages(row)
         with local_copy(row.source_uri, s.s3, TransferHeartbeat("downloading")) as path:
             for page in detect_pages_sync(

@@ -183,13 +183,18 @@ def page_numbers(engine: Engine, document_uuid: str) -> set[int]:
     return {r[0] for r in rows}
 
 
-def resume_page(engine: Engine, document_uuid: str, *, fresh: bool) -> int:
-    """The first page still to OCR: 1 on a fresh start (dropping pages of an earlier run),
-    else the page after the longest run of stored pages."""
-    if fresh:
-        with engine.begin() as conn:
-            conn.execute(delete(DocumentPage).where(DocumentPage.document_uuid == document_uuid))
-        return 1
+def clear_pages(engine: Engine, document_uuid: str) -> None:
+    """Drop an earlier run's pages: a new run (prepare) OCRs its own content afresh."""
+    with engine.begin() as conn:
+        conn.execute(delete(DocumentPage).where(DocumentPage.document_uuid == document_uuid))
+
+
+def resume_page(engine: Engine, document_uuid: str) -> int:
+    """The first page still to OCR: the page after the longest run of stored pages.
+
+    OCR never drops pages itself (prepare does, for a new run): an attempt that runs late could
+    otherwise wipe what its retry already stored.
+    """
     done = page_numbers(engine, document_uuid)
     page = 1
     while page in done:

@@ -162,9 +162,10 @@ def test_resume_page_is_after_the_pages_already_stored(db_engine: Engine) -> Non
     for n in (1, 2, 4):
         documents.save_page(db_engine, doc, page(n, "x"))
 
-    assert documents.resume_page(db_engine, doc, fresh=False) == 3
-    assert documents.resume_page(db_engine, doc, fresh=True) == 1
+    assert documents.resume_page(db_engine, doc) == 3
+    documents.clear_pages(db_engine, doc)  # a new run's prepare
     assert documents.page_numbers(db_engine, doc) == set()
+    assert documents.resume_page(db_engine, doc) == 1
 
 
 def test_identical_content_with_complete_ocr_is_found_as_donor(db_engine: Engine) -> None:

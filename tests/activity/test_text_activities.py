@@ -14,12 +14,14 @@ from temporalio.testing import ActivityEnvironment
 from activities.chunking import ChunkingActivities
 from activities.entities import EntityActivities
 from activities.local_ocr import LocalOcrActivities
+from activities.prepare import PrepareActivities
 from activities.relationships import RelationshipActivities
 from lexflow.cache import make_cache
-from lexflow.contracts import DocumentRef
+from lexflow.contracts import DocumentRef, PrepareInput
 from lexflow.db import documents
 from lexflow.db.export import export_document
 from lexflow.db.models import CanonicalEntity, DocumentChunk, EntityMention, Relationship
+from lexflow.ocr.types import OcrPage
 from lexflow.services import Services
 from tests import docgen
 
@@ -110,6 +112,43 @@ def test_local_ocr_retried_after_a_crash_resumes_after_the_last_stored_page(
     assert summary.page_count == 3
     texts = [p.text for p in documents.load_pages(services.engine, ref.document_uuid)]
     assert texts[2].startswith("SETTLEMENT AGREEMENT AND RELEASE")
+
+
+def test_a_late_first_attempt_of_local_ocr_keeps_the_pages_its_retry_stored(
+    services: Services, tmp_path: Path
+) -> None:
+    pdf = docgen.born_digital_pdf(
+        tmp_path / "three.pdf", [docgen.CAPTION, docgen.CONTRACT, docgen.LETTER]
+    )
+    ref = register(services, pdf, "application/pdf", 3)
+    run(LocalOcrActivities(services).run_local_ocr, ref, attempt=2)  # the retry finished
+
+    _, beats = run(LocalOcrActivities(services).run_local_ocr, ref)  # attempt 1, late
+
+    assert beats == []  # nothing read again, nothing dropped
+    assert documents.page_numbers(services.engine, ref.document_uuid) == {1, 2, 3}
+
+
+def test_a_new_run_drops_the_pages_an_earlier_run_of_other_content_left(
+    services: Services, tmp_path: Path
+) -> None:
+    pdf = docgen.born_digital_pdf(tmp_path / "two.pdf", [docgen.CAPTION, docgen.CONTRACT])
+    ref = register(services, pdf, "application/pdf", 2)
+    documents.save_page(services.engine, ref.document_uuid, OcrPage(number=5, lines=[]))
+    prepare = PrepareInput(
+        document_uuid=ref.document_uuid,
+        source_uri=str(pdf),
+        file_name=pdf.name,
+        ocr_engine="local",
+        workflow_id=f"document-{ref.document_uuid}",
+        run_id="a-new-run",
+    )
+
+    run(PrepareActivities(services).prepare_document, prepare)
+    summary, _ = run(LocalOcrActivities(services).run_local_ocr, ref)
+
+    assert documents.page_numbers(services.engine, ref.document_uuid) == {1, 2}
+    assert summary.page_count == 2
 
 
 def test_text_stages_rerun_rewrite_the_same_rows(services: Services, tmp_path: Path) -> None:
