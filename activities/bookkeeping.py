@@ -50,10 +50,9 @@ class BookkeepingActivities:
     @translate_errors
     def finalize_document(self, done: FinalizeInput) -> None:
         now = documents.utcnow()
-        documents.update_document(
+        documents.complete_document(
             self._s.engine,
             done.document_uuid,
-            status="completed",
             stage="finalize",
             error_message=None,
             error_stage=None,

@@ -398,6 +398,20 @@ def staged_result_pages(engine: Engine, job_id: str) -> list[tuple[int, str | No
     return [(seq, token, blocks) for seq, token, blocks in rows]
 
 
+def complete_document(engine: Engine, document_uuid: str, **fields: Any) -> None:
+    """Mark the document completed, and drop any result pages a late fetch attempt staged after
+    its retry had cleared them (nothing would ever read them)."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(SourceDocument)
+            .where(SourceDocument.document_uuid == document_uuid)
+            .values(status="completed", updated_at=utcnow(), **fields)
+        )
+        conn.execute(
+            delete(TextractResultPage).where(TextractResultPage.document_uuid == document_uuid)
+        )
+
+
 def clear_staged_results(engine: Engine, job_id: str) -> None:
     with engine.begin() as conn:
         conn.execute(delete(TextractResultPage).where(TextractResultPage.job_id == job_id))

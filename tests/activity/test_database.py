@@ -209,6 +209,22 @@ def test_staged_textract_pages_keep_their_order_and_cursor(db_engine: Engine) ->
         )
 
 
+def test_completing_a_document_drops_result_pages_a_late_fetch_staged(db_engine: Engine) -> None:
+    doc = register(db_engine)
+    job = f"job-{uuid.uuid4()}"
+    documents.stage_result_page(db_engine, doc, job, 1, "tok-1", [{"Id": "a"}])
+
+    documents.complete_document(db_engine, doc, stage="finalize", chunk_count=3)
+
+    assert documents.staged_result_pages(db_engine, job) == []
+    row = documents.get_document(db_engine, doc)
+    assert row is not None and (row.status, row.stage, row.chunk_count) == (
+        "completed",
+        "finalize",
+        3,
+    )
+
+
 def organisations_at(offset: int) -> tuple[list[Mention], list[CanonicalEntity]]:
     """What one attempt of extract_entities found: five organisations, at its own offsets."""
     mentions = [
