@@ -14,6 +14,7 @@ from activities._progress import TransferHeartbeat
 from lexflow import cache
 from lexflow.contracts import PrepareInput, PrepareResult
 from lexflow.db import documents
+from lexflow.errors import SupersededAttemptError
 from lexflow.inspect import DocumentInfo, inspect_file
 from lexflow.ocr.pdf_pages import plan_pages, split_pages, write_page_subset
 from lexflow.ocr.s3 import parse_s3_uri, upload_file
@@ -31,7 +32,7 @@ class PrepareActivities:
         s = self._s
         log_extra = {"document_uuid": inp.document_uuid}
         # Register first, so that even a document rejected below has a row saying why.
-        documents.register_document(
+        registered = documents.register_document(
             s.engine,
             documents.Registration(
                 document_uuid=inp.document_uuid,
@@ -42,6 +43,10 @@ class PrepareActivities:
                 ocr_engine=inp.ocr_engine,
             ),
         )
+        if not registered:  # Temporal has given up on this attempt: its answer goes nowhere
+            raise SupersededAttemptError(
+                f"run {inp.run_id} of {inp.document_uuid} is past prepare: a late attempt"
+            )
         with local_copy(inp.source_uri, s.s3, TransferHeartbeat("downloading")) as path:
             info = inspect_file(
                 path,
@@ -70,11 +75,11 @@ class PrepareActivities:
         )
         if donor is not None:
             documents.copy_pages(s.engine, donor, inp.document_uuid)
-        else:  # an earlier run's pages (other content, perhaps) must not be resumed from
-            documents.clear_pages(s.engine, inp.document_uuid)
             activity.logger.info(
                 "OCR reused from identical content", extra={**log_extra, "donor": donor}
             )
+        else:  # an earlier run's pages (other content, perhaps) must not be resumed from
+            documents.clear_pages(s.engine, inp.document_uuid)
         s.cache.set_json(
             cache.doc_state_key(inp.document_uuid),
             {"status": "processing", "stage": "prepare", "sha256": info.sha256},

@@ -233,6 +233,7 @@ class TextractActivities:
         s = self._s
         row = documents.get_document(s.engine, ref.document_uuid)
         assert row is not None, "prepare registered the document"
+        documents.set_stage(s.engine, ref.document_uuid, "ocr")
         start = documents.resume_page(s.engine, ref.document_uuid)
         text_pages = self._text_pages(row)
         with local_copy(row.source_uri, s.s3, TransferHeartbeat("downloading")) as path:
@@ -247,7 +248,12 @@ class TextractActivities:
                 documents.save_page(s.engine, ref.document_uuid, page)
                 activity.heartbeat(page.number)
             text = read_text_layer_pages(path, text_pages) if text_pages else []
-        pages = documents.load_pages(s.engine, ref.document_uuid)
+        # Text-layer pages stored by an earlier attempt's _store are read afresh, not twice.
+        pages = [
+            p
+            for p in documents.load_pages(s.engine, ref.document_uuid)
+            if p.number not in text_pages
+        ]
         sent = len(pages)
         pages = sorted([*pages, *text], key=lambda p: p.number)
         return self._store(

@@ -50,6 +50,12 @@ class SourceNotFoundError(BadDocumentError):
     kind = "SourceNotFound"
 
 
+class SupersededAttemptError(LexflowError):
+    """An activity attempt that outlived its timeout and arrived after its run had moved on."""
+
+    kind = "SupersededAttempt"
+
+
 class TextractJobFailedError(LexflowError):
     """Textract reported FAILED for the job; a retry starts a fresh job."""
 

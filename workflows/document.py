@@ -438,10 +438,17 @@ class DocumentWorkflow:
         budget = timedelta(seconds=options.textract_async_max_polling_time_seconds)
         if self._next_wait is None:
             self._next_wait = self._first_wait()
+        check_failed = False
         while True:
             self._continue_as_new_if_long()
             step = min(self._next_wait, budget - self._waited)
-            await self._sleep_unless_completed(job_id, step)
+            if check_failed and step > timedelta(0):
+                # The interval really passes before the next check, even if a completion that
+                # still needs the check (a failure notice, an operator's signal) is stored.
+                await workflow.sleep(step)
+            else:
+                await self._sleep_unless_completed(job_id, step)
+            check_failed = False
             self._waited += step
             notified = self._completions.get(job_id)
             if (
@@ -463,17 +470,19 @@ class DocumentWorkflow:
             except ActivityError as err:
                 # A check that kept being throttled (or hit a passing fault) says nothing about
                 # the job: ask again at the next poll, while the budget lasts, rather than fail.
-                if (
-                    _is_non_retryable(err)
-                    or self._waited >= budget
-                    or not workflow.patched(CHECK_FAILURE_PATCH)
-                ):
+                if _is_non_retryable(err):
+                    raise
+                if self._waited >= budget:
+                    self._gave_up_polling = job_id  # a late completion still resumes it
+                    raise
+                if not workflow.patched(CHECK_FAILURE_PATCH):
                     raise
                 workflow.logger.warning(
                     "status check kept failing; asking again at the next poll",
                     extra={"document_uuid": self._uuid, "job_id": job_id, "error": _describe(err)},
                 )
                 self._next_wait = self._interval_after(step)
+                check_failed = True
                 continue
             self._polls += 1
             self._job_status = state.status

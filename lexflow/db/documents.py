@@ -43,13 +43,15 @@ _TEXTRACT_JOB_FIELDS = (
 )
 
 
-def register_document(engine: Engine, reg: Registration) -> None:
-    """Create or refresh the document's row for a (re)run, keeping its counts.
+def register_document(engine: Engine, reg: Registration) -> bool:
+    """Create or refresh the document's row for a (re)run, keeping its counts; False, writing
+    nothing, for a late attempt of a prepare this run has already moved past.
 
-    The previous run's Textract job is forgotten: the file may have changed since (its text would
-    be the old content's), and a job that run left IN_PROGRESS (given up, or terminated) must not
-    hold a place under TEXTRACT_MAX_CONCURRENT_JOBS for good. Prepare always runs before a run's
-    own job starts, so this never forgets a job of the run registering.
+    A new run forgets the previous run's Textract job: the file may have changed since (its text
+    would be the old content's), and a job that run left IN_PROGRESS (given up, or terminated)
+    must not hold a place under TEXTRACT_MAX_CONCURRENT_JOBS for good. Within one run, prepare
+    comes before the run's own job and pages; an attempt that outlived its timeout, arriving once
+    the run has moved on, must not reset them.
     """
     values = {
         "document_uuid": reg.document_uuid,
@@ -72,7 +74,15 @@ def register_document(engine: Engine, reg: Registration) -> None:
         **dict.fromkeys(_TEXTRACT_JOB_FIELDS),
     }
     with engine.begin() as conn:
+        current = conn.execute(
+            select(SourceDocument.run_id, SourceDocument.stage).where(
+                SourceDocument.document_uuid == reg.document_uuid
+            )
+        ).first()
+        if current is not None and current.run_id == reg.run_id and current.stage != "prepare":
+            return False
         upsert_rows(conn, SourceDocument, [values])
+    return True
 
 
 def update_document(engine: Engine, document_uuid: str, **fields: Any) -> None:
@@ -184,9 +194,17 @@ def page_numbers(engine: Engine, document_uuid: str) -> set[int]:
 
 
 def clear_pages(engine: Engine, document_uuid: str) -> None:
-    """Drop an earlier run's pages: a new run (prepare) OCRs its own content afresh."""
+    """Drop an earlier run's pages, while the document is still at prepare: a new run OCRs its
+    own content afresh, and a late prepare attempt must not drop what this run's OCR stored."""
+    at_prepare = (
+        select(SourceDocument.document_uuid)
+        .where(SourceDocument.document_uuid == document_uuid, SourceDocument.stage == "prepare")
+        .exists()
+    )
     with engine.begin() as conn:
-        conn.execute(delete(DocumentPage).where(DocumentPage.document_uuid == document_uuid))
+        conn.execute(
+            delete(DocumentPage).where(DocumentPage.document_uuid == document_uuid, at_prepare)
+        )
 
 
 def resume_page(engine: Engine, document_uuid: str) -> int:
@@ -239,7 +257,8 @@ def reserve_textract_slot(engine: Engine, document_uuid: str, max_jobs: int) -> 
         claimed = conn.execute(
             update(SourceDocument)
             .where(SourceDocument.document_uuid == document_uuid, busy < max_jobs)
-            .values(textract_job_status="STARTING", updated_at=now)
+            # A document retried after a failure is processing again: its new job counts.
+            .values(textract_job_status="STARTING", status="processing", updated_at=now)
         ).rowcount
     return bool(claimed)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.chunking import ChunkingActivities
@@ -149,6 +150,32 @@ def test_a_new_run_drops_the_pages_an_earlier_run_of_other_content_left(
 
     assert documents.page_numbers(services.engine, ref.document_uuid) == {1, 2}
     assert summary.page_count == 2
+
+
+def test_a_late_prepare_attempt_leaves_what_the_run_did_since_alone(
+    services: Services, tmp_path: Path
+) -> None:
+    pdf = docgen.born_digital_pdf(tmp_path / "two.pdf", [docgen.CAPTION, docgen.CONTRACT])
+    ref = register(services, pdf, "application/pdf", 2)
+    prepare = PrepareInput(
+        document_uuid=ref.document_uuid,
+        source_uri=str(pdf),
+        file_name=pdf.name,
+        ocr_engine="local",
+        workflow_id=f"document-{ref.document_uuid}",
+        run_id="run",  # the run that registered it, in register() above
+    )
+    run(PrepareActivities(services).prepare_document, prepare, attempt=2)
+    run(LocalOcrActivities(services).run_local_ocr, ref)
+
+    # Attempt 1 timed out long ago, but its worker carries on.
+    with pytest.raises(ApplicationError) as late:
+        run(PrepareActivities(services).prepare_document, prepare)
+
+    assert late.value.type == "SupersededAttempt"
+    assert documents.page_numbers(services.engine, ref.document_uuid) == {1, 2}
+    row = documents.get_document(services.engine, ref.document_uuid)
+    assert row is not None and (row.stage, row.ocr_sha256) == ("ocr", row.sha256)
 
 
 def test_text_stages_rerun_rewrite_the_same_rows(services: Services, tmp_path: Path) -> None:

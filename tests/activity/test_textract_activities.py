@@ -493,6 +493,26 @@ def rerun_with_new_content(aws: Aws, body: bytes, sha256: str) -> None:
     )
 
 
+def test_the_new_job_of_a_document_retried_after_a_failed_job_holds_its_place(aws: Aws) -> None:
+    capped = capped_at_one_job(aws)
+    other = second_document(capped)
+    acts = TextractActivities(capped.services)
+    failed = run(acts.start_textract_job, capped.start_input())
+    documents.update_document(
+        capped.services.engine, aws.document_uuid, textract_job_status="FAILED"
+    )
+    documents.mark_failed(
+        capped.services.engine, aws.document_uuid, "ocr", "job FAILED", textract_error=True
+    )
+
+    retried = run(acts.start_textract_job, capped.start_input(attempt=2))  # after `retry`
+    waiting = run(acts.start_textract_job, other.start_input())
+
+    assert retried.admitted and retried.job_id != failed.job_id
+    assert capped.row().status == "processing"
+    assert not waiting.admitted
+
+
 def test_a_new_run_of_an_edited_file_gets_a_job_of_its_own(aws: Aws) -> None:
     acts, old = checked_job(aws)
     run(acts.check_textract_job, old)  # SUCCEEDED

@@ -406,6 +406,60 @@ async def test_a_status_check_throttled_past_its_retries_is_asked_again_at_the_n
     assert fake.failures_recorded == []
 
 
+def always_throttled(n: int) -> None:
+    raise ApplicationError("rate exceeded", type="Throttled")
+
+
+async def test_a_completion_after_polling_gave_up_on_throttled_checks_resumes_the_document(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    options = OPTIONS.model_copy(update={"textract_async_max_polling_time_seconds": 10})
+    fake.on_check = always_throttled
+    handle = await start(workflow_env.client, task_queue, options)
+    await query_until(workflow_env, handle, DocumentState.FAILED)
+
+    await handle.signal(
+        DocumentWorkflow.textract_completed,
+        TextractCompletion(job_id="job-1", status="SUCCEEDED", from_textract=True),
+    )
+    result = await handle.result()
+
+    assert result.status is DocumentState.COMPLETED
+    assert fake.calls["fetch"] == 1
+
+
+async def test_throttled_checks_wait_out_each_interval_even_with_a_completion_stored(
+    workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
+) -> None:
+    options = OPTIONS.model_copy(
+        update={
+            "textract_async_initial_delay_seconds": 600,
+            "textract_async_polling_interval_seconds": 300,
+            "textract_async_max_polling_time_seconds": 1800,
+        }
+    )
+    fake.on_check = always_throttled
+    handle = await start(workflow_env.client, task_queue, options)
+    await until_job_started(handle)
+    # Textract's failure notice: it still needs the check, which keeps being throttled.
+    await handle.signal(
+        DocumentWorkflow.textract_completed,
+        TextractCompletion(job_id="job-1", status="FAILED", from_textract=True),
+    )
+    await workflow_env.sleep(timedelta(hours=2))  # the budget, and each check's retries
+
+    failed = await query_until(workflow_env, handle, DocumentState.FAILED)
+
+    # The notice cut the first wait short; then one check (of 10 attempts) per interval while
+    # the budget lasts, not back to back.
+    *polling, retry_wait = await timer_durations(handle)
+    assert polling == [timedelta(seconds=600)] + [timedelta(seconds=300)] * 4
+    assert retry_wait == timedelta(days=7)
+    assert fake.calls["check"] == 10 * 5
+    assert failed.error is not None and "rate exceeded" in failed.error
+    await handle.terminate("test finished")
+
+
 async def test_a_check_that_finds_no_such_job_still_fails_the_document(
     workflow_env: WorkflowEnvironment, task_queue: str, fake: FakePipeline, worker: Worker
 ) -> None:
