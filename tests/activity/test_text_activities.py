@@ -115,6 +115,17 @@ def test_local_ocr_retried_after_a_crash_resumes_after_the_last_stored_page(
     assert texts[2].startswith("SETTLEMENT AGREEMENT AND RELEASE")
 
 
+def prepare_input(ref: DocumentRef, pdf: Path, run_id: str) -> PrepareInput:
+    return PrepareInput(
+        document_uuid=ref.document_uuid,
+        source_uri=str(pdf),
+        file_name=pdf.name,
+        ocr_engine="local",
+        workflow_id=f"document-{ref.document_uuid}",
+        run_id=run_id,
+    )
+
+
 def test_a_late_first_attempt_of_local_ocr_keeps_the_pages_its_retry_stored(
     services: Services, tmp_path: Path
 ) -> None:
@@ -136,14 +147,7 @@ def test_a_new_run_drops_the_pages_an_earlier_run_of_other_content_left(
     pdf = docgen.born_digital_pdf(tmp_path / "two.pdf", [docgen.CAPTION, docgen.CONTRACT])
     ref = register(services, pdf, "application/pdf", 2)
     documents.save_page(services.engine, ref.document_uuid, OcrPage(number=5, lines=[]))
-    prepare = PrepareInput(
-        document_uuid=ref.document_uuid,
-        source_uri=str(pdf),
-        file_name=pdf.name,
-        ocr_engine="local",
-        workflow_id=f"document-{ref.document_uuid}",
-        run_id="a-new-run",
-    )
+    prepare = prepare_input(ref, pdf, run_id="a-new-run")
 
     run(PrepareActivities(services).prepare_document, prepare)
     summary, _ = run(LocalOcrActivities(services).run_local_ocr, ref)
@@ -157,14 +161,7 @@ def test_a_late_prepare_attempt_leaves_what_the_run_did_since_alone(
 ) -> None:
     pdf = docgen.born_digital_pdf(tmp_path / "two.pdf", [docgen.CAPTION, docgen.CONTRACT])
     ref = register(services, pdf, "application/pdf", 2)
-    prepare = PrepareInput(
-        document_uuid=ref.document_uuid,
-        source_uri=str(pdf),
-        file_name=pdf.name,
-        ocr_engine="local",
-        workflow_id=f"document-{ref.document_uuid}",
-        run_id="run",  # the run that registered it, in register() above
-    )
+    prepare = prepare_input(ref, pdf, run_id="run")  # the run register() above recorded
     run(PrepareActivities(services).prepare_document, prepare, attempt=2)
     run(LocalOcrActivities(services).run_local_ocr, ref)
 
