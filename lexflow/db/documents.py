@@ -306,6 +306,28 @@ def record_job_status(engine: Engine, document_uuid: str, job_id: str, **fields:
     timeout): its IN_PROGRESS must not bring a finished job back to life, where it would hold a
     place under TEXTRACT_MAX_CONCURRENT_JOBS for good, nor land on the next part's job.
     """
+    unfinished = or_(
+        SourceDocument.textract_job_status.is_(None),
+        SourceDocument.textract_job_status.not_in(_FINAL_JOB_STATUSES),
+    )
+    _update_job(engine, document_uuid, job_id, unfinished, **fields)
+
+
+def record_job_end(engine: Engine, document_uuid: str, job_id: str, job_status: str) -> None:
+    """A Textract job's final status, with its end time unless a status check recorded one;
+    only while that job is the document's (a late fetch of an earlier part's job writes nothing)."""
+    _update_job(
+        engine,
+        document_uuid,
+        job_id,
+        textract_job_status=job_status,
+        textract_end_time=func.coalesce(SourceDocument.textract_end_time, utcnow()),
+    )
+
+
+def _update_job(
+    engine: Engine, document_uuid: str, job_id: str, *conditions: Any, **fields: Any
+) -> None:
     fields.setdefault("updated_at", utcnow())
     with engine.begin() as conn:
         conn.execute(
@@ -313,30 +335,9 @@ def record_job_status(engine: Engine, document_uuid: str, job_id: str, **fields:
             .where(
                 SourceDocument.document_uuid == document_uuid,
                 SourceDocument.textract_job_id == job_id,
-                or_(
-                    SourceDocument.textract_job_status.is_(None),
-                    SourceDocument.textract_job_status.not_in(_FINAL_JOB_STATUSES),
-                ),
+                *conditions,
             )
             .values(**fields)
-        )
-
-
-def record_job_end(engine: Engine, document_uuid: str, job_id: str, job_status: str) -> None:
-    """A Textract job's final status, with its end time unless a status check recorded one;
-    only while that job is the document's (a late fetch of an earlier part's job writes nothing)."""
-    with engine.begin() as conn:
-        conn.execute(
-            update(SourceDocument)
-            .where(
-                SourceDocument.document_uuid == document_uuid,
-                SourceDocument.textract_job_id == job_id,
-            )
-            .values(
-                textract_job_status=job_status,
-                textract_end_time=func.coalesce(SourceDocument.textract_end_time, utcnow()),
-                updated_at=utcnow(),
-            )
         )
 
 
