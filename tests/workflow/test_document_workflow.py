@@ -96,6 +96,16 @@ async def timer_durations(handle: WorkflowHandle[Any, Any]) -> list[timedelta]:
     ]
 
 
+async def textract_notifies(
+    handle: WorkflowHandle[Any, Any], status: str, job_id: str = "job-1"
+) -> None:
+    """Textract's completion message, as the notification consumer signals it."""
+    await handle.signal(
+        DocumentWorkflow.textract_completed,
+        TextractCompletion(job_id=job_id, status=status, from_textract=True),
+    )
+
+
 async def until_job_started(handle: WorkflowHandle[DocumentWorkflow, DocumentResult]) -> None:
     """Wait (real time) until the workflow has a Textract job id: a signal can now name it."""
     for _ in range(100):
@@ -237,10 +247,7 @@ async def test_completion_signal_ends_the_wait_and_goes_straight_to_the_fetch(
     handle = await start(workflow_env.client, task_queue, options)
     await until_job_started(handle)
 
-    await handle.signal(
-        DocumentWorkflow.textract_completed,
-        TextractCompletion(job_id="job-1", status="SUCCEEDED", from_textract=True),
-    )
+    await textract_notifies(handle, "SUCCEEDED")
     result = await handle.result()
 
     assert result.status is DocumentState.COMPLETED
@@ -273,10 +280,7 @@ async def test_a_notified_failure_is_checked_for_its_reason(
     fake.statuses = ["FAILED"]
     options = OPTIONS.model_copy(update={"textract_async_initial_delay_seconds": 3600})
     handle = await start(workflow_env.client, task_queue, options)
-    await handle.signal(
-        DocumentWorkflow.textract_completed,
-        TextractCompletion(job_id="job-1", status="FAILED", from_textract=True),
-    )
+    await textract_notifies(handle, "FAILED")
 
     status = await query_until(workflow_env, handle, DocumentState.FAILED)
 
@@ -360,10 +364,7 @@ async def test_a_notified_failed_job_does_not_keep_its_replacement_from_continui
     )
     handle = await start(workflow_env.client, task_queue, options)
     await until_job_started(handle)
-    await handle.signal(
-        DocumentWorkflow.textract_completed,
-        TextractCompletion(job_id="job-1", status="FAILED", from_textract=True),
-    )
+    await textract_notifies(handle, "FAILED")
     await query_until(workflow_env, handle, DocumentState.FAILED)
 
     result, latest_run = await retry_while_the_new_job_waits_for_a_slot(workflow_env, handle, fake)
@@ -418,10 +419,7 @@ async def test_a_completion_after_polling_gave_up_on_throttled_checks_resumes_th
     handle = await start(workflow_env.client, task_queue, options)
     await query_until(workflow_env, handle, DocumentState.FAILED)
 
-    await handle.signal(
-        DocumentWorkflow.textract_completed,
-        TextractCompletion(job_id="job-1", status="SUCCEEDED", from_textract=True),
-    )
+    await textract_notifies(handle, "SUCCEEDED")
     result = await handle.result()
 
     assert result.status is DocumentState.COMPLETED
@@ -442,10 +440,7 @@ async def test_throttled_checks_wait_out_each_interval_even_with_a_completion_st
     handle = await start(workflow_env.client, task_queue, options)
     await until_job_started(handle)
     # Textract's failure notice: it still needs the check, which keeps being throttled.
-    await handle.signal(
-        DocumentWorkflow.textract_completed,
-        TextractCompletion(job_id="job-1", status="FAILED", from_textract=True),
-    )
+    await textract_notifies(handle, "FAILED")
     await workflow_env.sleep(timedelta(hours=2))  # the budget, and each check's retries
 
     failed = await query_until(workflow_env, handle, DocumentState.FAILED)
@@ -487,10 +482,7 @@ async def test_a_completion_that_arrives_after_polling_gave_up_resumes_the_docum
     assert failed.error is not None and "still IN_PROGRESS" in failed.error
 
     # Textract's notification for that job comes late: no retry signal is needed.
-    await handle.signal(
-        DocumentWorkflow.textract_completed,
-        TextractCompletion(job_id="job-1", status="SUCCEEDED", from_textract=True),
-    )
+    await textract_notifies(handle, "SUCCEEDED")
     result = await handle.result()
 
     assert result.status is DocumentState.COMPLETED
@@ -506,10 +498,7 @@ async def test_a_completion_of_another_job_does_not_resume_a_failed_document(
     await workflow_env.sleep(timedelta(seconds=20))
     await query_until(workflow_env, handle, DocumentState.FAILED)
 
-    await handle.signal(
-        DocumentWorkflow.textract_completed,
-        TextractCompletion(job_id="some-other-job", status="SUCCEEDED", from_textract=True),
-    )
+    await textract_notifies(handle, "SUCCEEDED", job_id="some-other-job")
     await workflow_env.sleep(timedelta(seconds=60))
 
     status = await handle.query(DocumentWorkflow.status)
