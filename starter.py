@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import traceback
 
@@ -17,6 +16,7 @@ from temporalio.client import Client
 from lexflow.config import Settings, load_settings
 from lexflow.errors import LexflowError
 from lexflow.launch import expand_sources, launch, wait_for
+from lexflow.process import exit_now
 from lexflow.report import ProgressPrinter, outcomes_json, print_launched, summary_table
 from lexflow.temporal import connect, web_ui_link
 
@@ -102,10 +102,7 @@ def run() -> None:
     except Exception:
         traceback.print_exc()  # a bug: show it, but still leave without the teardown below
         code = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # sdk-python#300: the SDK can abort during interpreter teardown; nothing is left to do.
-    os._exit(code)
+    exit_now(code)
 
 
 if __name__ == "__main__":

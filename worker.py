@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import sys
 import traceback
@@ -13,6 +12,7 @@ from lexflow.config import load_settings
 from lexflow.db.migrate import ensure_schema_current
 from lexflow.errors import LexflowError
 from lexflow.logs import configure_logging
+from lexflow.process import exit_now
 from lexflow.services import build_services
 from lexflow.temporal import build_worker, connect
 
@@ -67,10 +67,7 @@ def run() -> None:
     except Exception:
         traceback.print_exc()  # a bug: show it, but still leave without the teardown below
         code = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # sdk-python#300: the SDK can abort during interpreter teardown; there is nothing left to do.
-    os._exit(code)
+    exit_now(code)
 
 
 if __name__ == "__main__":

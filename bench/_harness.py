@@ -21,7 +21,6 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import resource
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -47,6 +46,7 @@ from lexflow.contracts import (
     StartTextractInput,
     TextractJobRef,
 )
+from lexflow.process import exit_now
 from lexflow.services import Services
 from workflows import policy
 
@@ -535,7 +535,4 @@ def monotonic_to_wall() -> Callable[[float], float]:
 def exit_with(main: Callable[[], int]) -> NoReturn:
     """Run a bench script's ``main`` and leave through ``os._exit``: the figures are printed by
     then, and the SDK can abort during interpreter teardown (sdk-python#300) and fail the run."""
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    exit_now(main())

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from lexflow.config import load_settings
 from lexflow.errors import LexflowError
 from lexflow.logs import configure_logging
+from lexflow.process import exit_now
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -99,10 +100,7 @@ def main(argv: list[str] | None = None) -> None:
         code = 2
     except KeyboardInterrupt:
         code = 0 if args.command == "monitor" else 130
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # sdk-python#300: after Temporal was used the interpreter's teardown can abort; skip it.
-    os._exit(code)
+    exit_now(code)
 
 
 def _db(args: argparse.Namespace) -> int:

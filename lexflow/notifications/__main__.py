@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
 import sys
 
@@ -17,6 +16,7 @@ import boto3
 from lexflow.aws import SqsClient, client_config
 from lexflow.logs import configure_logging
 from lexflow.notifications.consumer import ConsumerSettings, ConsumerStats, run_consumer
+from lexflow.process import exit_now
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,10 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     except (ValueError, RuntimeError) as exc:  # bad settings, Temporal unreachable at start
         print(f"lexflow notifications: {exc}", file=sys.stderr)
         code = 2
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # sdk-python#300: the SDK can abort during interpreter teardown; there is nothing left to do.
-    os._exit(code)
+    exit_now(code)
 
 
 if __name__ == "__main__":
