@@ -139,17 +139,7 @@ def save_pages(
 ) -> None:
     """The document's pages, exactly these; with ``clear_staged_job``, in the same transaction
     that job's staged result pages are dropped (a concurrent attempt may have staged some)."""
-    rows = [
-        {
-            "document_uuid": document_uuid,
-            "page_number": p.number,
-            "source": p.source,
-            "text": p.text,
-            "lines": p.to_json()["lines"],
-            "mean_confidence": p.mean_confidence,
-        }
-        for p in pages
-    ]
+    rows = [_page_row(document_uuid, p) for p in pages]
     with engine.begin() as conn:
         replace_document_rows(conn, DocumentPage, document_uuid, rows)
         if clear_staged_job is not None:
@@ -160,28 +150,37 @@ def save_pages(
 
 def save_page(engine: Engine, document_uuid: str, page: OcrPage) -> None:
     """Store one page as soon as it is done, so a crashed OCR resumes after it."""
-    row = {
+    with engine.begin() as conn:
+        upsert_rows(conn, DocumentPage, [_page_row(document_uuid, page)])
+
+
+def _page_row(document_uuid: str, page: OcrPage) -> dict[str, object]:
+    return {
         "document_uuid": document_uuid,
         "page_number": page.number,
         "source": page.source,
         "text": page.text,
         "lines": page.to_json()["lines"],
         "mean_confidence": page.mean_confidence,
+        "notes": list(page.notes) or None,
     }
-    with engine.begin() as conn:
-        upsert_rows(conn, DocumentPage, [row])
 
 
 def load_pages(engine: Engine, document_uuid: str) -> list[OcrPage]:
     with engine.connect() as conn:
         rows = conn.execute(
-            select(DocumentPage.page_number, DocumentPage.source, DocumentPage.lines)
+            select(
+                DocumentPage.page_number,
+                DocumentPage.source,
+                DocumentPage.lines,
+                DocumentPage.notes,
+            )
             .where(DocumentPage.document_uuid == document_uuid)
             .order_by(DocumentPage.page_number)
         ).all()
     return [
-        OcrPage.from_json({"number": n, "source": source, "lines": lines})
-        for n, source, lines in rows
+        OcrPage.from_json({"number": n, "source": source, "lines": lines, "notes": notes})
+        for n, source, lines, notes in rows
     ]
 
 

@@ -46,6 +46,7 @@ def export_document(engine: Engine, ref: str) -> dict[str, Any]:
                 DocumentPage.source,
                 DocumentPage.text,
                 DocumentPage.mean_confidence,
+                DocumentPage.notes,
             )
             .where(DocumentPage.document_uuid == uuid)
             .order_by(DocumentPage.page_number)
@@ -82,8 +83,8 @@ def export_document(engine: Engine, ref: str) -> dict[str, Any]:
     return {
         "document": {f: _jsonable(getattr(doc, f)) for f in _DOCUMENT_FIELDS},
         "pages": [
-            {"page": n, "source": src, "mean_confidence": conf, "text": txt}
-            for n, src, txt, conf in pages
+            {"page": n, "source": src, "mean_confidence": conf, "notes": notes or [], "text": txt}
+            for n, src, txt, conf, notes in pages
         ],
         "chunks": [
             {

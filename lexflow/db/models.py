@@ -79,7 +79,11 @@ class DocumentPage(Base):
     source: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     lines: Mapped[list[Any]] = mapped_column(JSON)
+    """Each line's text, confidence and box, with its ``source`` on a merged page and its
+    ``role`` when it is not body text (header, footer, pleading line number)."""
     mean_confidence: Mapped[float | None] = mapped_column(Float)
+    notes: Mapped[list[Any] | None] = mapped_column(JSON)
+    """What the reader should know about the page: turned or deskewed before OCR, unreadable."""
 
 
 class TextractResultPage(Base):

@@ -70,7 +70,10 @@ def read_text_layer_pages(source: Path, pages: Sequence[int]) -> list[OcrPage]:
 
 def renumber(pages: Sequence[OcrPage], page_map: Sequence[int]) -> list[OcrPage]:
     """Give pages OCRed from a subset their page numbers in the original file."""
-    return [OcrPage(number=page_map[p.number - 1], lines=p.lines, source=p.source) for p in pages]
+    return [
+        OcrPage(number=page_map[p.number - 1], lines=p.lines, source=p.source, notes=p.notes)
+        for p in pages
+    ]
 
 
 def split_pages(

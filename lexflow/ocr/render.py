@@ -35,6 +35,15 @@ IMAGE_PAGE_MIN_CHARS = 100
 """The same, for a page mostly covered by images: a scanned page often carries a small text
 layer (ECF header, Bates number) that must not hide the unrecognised scan underneath."""
 
+LINE_END_HYPHEN = 0x02
+"""pdfium's code for a hyphen that ends a line: the text shows "-" there and the line ends;
+whether the word continues on the next line is for the text stages to decide
+(``lexflow.text.hyphenation``)."""
+
+_SYMBOL_FONT_CHARS = {0xF0B7: "\u2022", 0xF0A7: "\u25aa", 0xF0D8: "\u27a2", 0xF0FC: "\u2713"}
+"""Bullets that Symbol and Wingdings fonts leave in the private-use area, as the characters
+they draw."""
+
 _DEVICE = 100_000
 """Device-space size used to turn page coordinates into fractions of the displayed page."""
 
@@ -150,7 +159,9 @@ def read_text_layer(page: pdfium.PdfPage) -> list[OcrLine]:
         box: list[float] | None = None
         for index in range(textpage.count_chars()):
             code = pdfium_c.FPDFText_GetUnicode(textpage, index)
-            if code in (0x0A, 0x0D, 0x02):
+            if code in (0x0A, 0x0D, LINE_END_HYPHEN):
+                if code == LINE_END_HYPHEN:
+                    chars.append("-")
                 _flush_line(page, chars, box, lines)
                 chars, box = [], None
                 continue
@@ -164,12 +175,22 @@ def read_text_layer(page: pdfium.PdfPage) -> list[OcrLine]:
                     if box is None
                     else _union(box, left, bottom, right, top)
                 )
-            if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000:
-                chars.append(chr(code))
+            chars.append(_text_char(code))
         _flush_line(page, chars, box, lines)
         return lines
     finally:
         textpage.close()
+
+
+def _text_char(code: int) -> str:
+    """What a text-layer character code means as text ("" for codes that carry none)."""
+    if code in _SYMBOL_FONT_CHARS:
+        return _SYMBOL_FONT_CHARS[code]
+    if code == 0x09 or 0x0B <= code <= 0x0C:
+        return " "
+    if code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000 or code >= 0x110000:
+        return ""
+    return chr(code)
 
 
 def _horizontal(textpage: pdfium.PdfTextPage, index: int) -> bool:
@@ -186,11 +207,12 @@ def _flush_line(
 ) -> None:
     text = " ".join("".join(chars).split())
     if text:
-        bbox = None if box is None else _page_fraction(page, box)
+        bbox = None if box is None else page_fraction(page, box)
         lines.append(OcrLine(text=text, confidence=100.0, bbox=bbox))
 
 
-def _page_fraction(page: pdfium.PdfPage, box: list[float]) -> BoundingBox:
+def page_fraction(page: pdfium.PdfPage, box: list[float]) -> BoundingBox:
+    """A ``[left, bottom, right, top]`` box in page space as fractions of the displayed page."""
     xs, ys = [], []
     for px, py in ((box[0], box[1]), (box[2], box[3])):
         dx, dy = ctypes.c_int(), ctypes.c_int()
