@@ -33,7 +33,7 @@ class LocalOcrActivities:
                 documents.save_page(s.engine, uuid, page)
                 activity.heartbeat(page.number)
         ocr = OcrDocument(pages=documents.load_pages(s.engine, uuid))
-        ocr_pages = sum(1 for p in ocr.pages if p.source == "ocr")
+        ocr_pages = sum(1 for p in ocr.pages if p.locally_ocred)
         count_pages(ocr.page_count, "local")
         documents.mark_ocr_complete(
             s.engine,

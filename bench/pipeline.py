@@ -36,7 +36,8 @@ from lexflow.config import Settings  # noqa: E402
 from lexflow.embedded import DEV_SERVER_PORT, UI_PORT, temporal_binary  # noqa: E402
 from lexflow.inspect import MEDIA_TYPE_PDF  # noqa: E402
 from lexflow.ocr import render  # noqa: E402
-from lexflow.ocr.local import LocalOcrEngine, default_backend  # noqa: E402
+from lexflow.ocr.backends import default_backend  # noqa: E402
+from lexflow.ocr.local import LocalOcrEngine  # noqa: E402
 from tests import docgen  # noqa: E402
 
 TEXTS = (docgen.CAPTION, docgen.CONTRACT, docgen.ORDER, docgen.LETTER)

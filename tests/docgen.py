@@ -192,6 +192,8 @@ class ScanPage:
     image: Image.Image
     encoding: Literal["flate", "jpeg", "bilevel"] = "flate"
     stamp: str | None = None
+    stamp_at_top: bool = False
+    """Where ``stamp`` goes: the top margin, as CM/ECF prints its header, or the bottom one."""
 
 
 def _pdf_string(text: str) -> bytes:
@@ -349,7 +351,8 @@ def pdf_bytes(
             resources = b"<< /XObject << /Im1 %d 0 R >> /Font %s >>" % (image, fonts)
             draw = b"q %.2f 0 0 %.2f 0 0 cm /Im1 Do Q" % size
             if page.stamp:
-                draw += b"\nBT /F1 8 Tf 36 18 Td " + _pdf_string(page.stamp) + b" Tj ET"
+                top = size[1] - 24 if page.stamp_at_top else 18
+                draw += b"\nBT /F1 8 Tf 36 %.2f Td " % top + _pdf_string(page.stamp) + b" Tj ET"
             content = pdf.add_stream(draw)
         kids.append(
             pdf.add(
@@ -441,6 +444,34 @@ def scanned_pdf(
         for n, lines in enumerate(pages)
     ]
     path.write_bytes(pdf_bytes(scans, size=(size_in[0] * 72, size_in[1] * 72)))
+    return path
+
+
+ECF_HEADER = (
+    "Case 4:08-cv-02214-SBA Document 26 Filed 01/29/2009 Page 1 of 2 "
+    "Case 4:08-cv-02214-SBA Document 27 Filed 02/03/09 Page 1 of 2"
+)
+"""A court's electronic-filing header, stamped twice as text over a scanned page: more than 100
+letters and digits, so a character count alone takes it for the page's text."""
+
+
+def stamped_scan_pdf(
+    path: Path, lines: Sequence[str] = ORDER, *, stamp: str = ECF_HEADER, seed: int = 5
+) -> Path:
+    """A scanned page carrying a one-line text stamp in its top margin, as court systems do."""
+    scan = ScanPage(text_image(lines, seed=seed), stamp=stamp, stamp_at_top=True)
+    path.write_bytes(pdf_bytes([scan]))
+    return path
+
+
+def turned_scan_pdf(
+    path: Path, lines: Sequence[str] = CONTRACT, *, degrees: float = 90, seed: int = 6
+) -> Path:
+    """A scanned page fed to the scanner turned by ``degrees`` (counter-clockwise)."""
+    image = text_image(lines, size_in=(8.5, 6.0), seed=seed)
+    turned = image.rotate(degrees, expand=True, fillcolor=255, resample=Image.Resampling.BICUBIC)
+    size = (turned.width * 72 / 200, turned.height * 72 / 200)
+    path.write_bytes(pdf_bytes([ScanPage(turned)], size=size))
     return path
 
 

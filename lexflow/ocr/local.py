@@ -1,208 +1,36 @@
-"""The local OCR engine: a PDF page's text layer if it has a usable one, else OCR of the page.
+"""The local engine: each PDF page from its text layer, its OCR, or both; images through OCR.
 
-OCR runs through one of two backends (measurements and reasoning in ``docs/ocr-engines.md``):
-
-- ``tesseract``: Debian's ``tesseract-ocr`` through its command line, one subprocess per page,
-  ``tsv`` output grouped into lines. Preferred when the binary is on ``PATH``: ~0.6 s per 200-dpi
-  page and exact on our test pages, provided OpenMP is held to one thread (``OMP_THREAD_LIMIT=1``;
-  with its default it was five times slower on two cores).
-- ``rapidocr``: RapidOCR with onnxruntime, pure pip, models inside the wheel. ~1.5 s per page after
-  a one-off model load of a few seconds, and it sometimes drops a space between words.
-
-Either way pages come out as the same ``OcrPage``/``OcrLine`` structure Textract produces.
+How a PDF page is read is decided by ``text_layer.assess_page``: a text layer that holds the
+page's content is read as it is; a page without one is OCRed; a thin text layer over scanned
+content (a court's stamped header) is OCRed and merged with it, each line once
+(``line_merge``). Every image that goes to OCR is turned upright and levelled first
+(``orientation``), and a page OCR still cannot read says so in its ``notes``. The OCR backends
+are in ``backends``.
 """
 
 from __future__ import annotations
 
-import functools
-import io
-import os
-import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Protocol
 
 import pypdfium2 as pdfium
 from PIL import Image
 
-from lexflow.errors import BadDocumentError, ConfigError, TransientError, UnsupportedDocumentError
+from lexflow.errors import ConfigError, UnsupportedDocumentError
 from lexflow.inspect import MEDIA_TYPE_PDF, SUPPORTED_MEDIA_TYPES
-from lexflow.ocr import render
-from lexflow.ocr.types import BoundingBox, OcrLine, OcrPage
+from lexflow.ocr import orientation, render
+from lexflow.ocr.backends import BACKENDS, OcrBackend, default_backend
+from lexflow.ocr.line_merge import merge_text_layer_and_ocr
+from lexflow.ocr.text_layer import PageReading, assess_page
+from lexflow.ocr.types import OcrLine, OcrPage
 
-TESSERACT_TIMEOUT_SECONDS = 300
-RAPIDOCR_PARAMS: dict[str, Any] = {
-    # Detect on the page scaled to at most 1600 px: faster than the default and as exact.
-    "Det.limit_type": "max",
-    "Det.limit_side_len": 1600,
-    # The 0/180-degree line classifier flipped an upright contract line and read it as garbage.
-    "Global.use_cls": False,
-    "Global.log_level": "error",
-}
+UNREADABLE_CONFIDENCE = 50.0
+"""Mean OCR confidence under which a page is recorded as unreadable: a sideways page read as
+garbage scored ~38, clean pages score over 90."""
 
-
-class OcrBackend(Protocol):
-    name: str
-
-    def load(self) -> None:
-        """Check the engine is usable and load its model; called once before the first page."""
-
-    def recognize(self, image: Image.Image, *, dpi: int | None) -> list[OcrLine]:
-        """Lines of ``image`` in reading order, boxes as fractions of the image."""
-        ...
-
-
-class TesseractBackend:
-    """tesseract's CLI; ``tesseract stdin stdout tsv`` gives words with boxes and confidences."""
-
-    name = "tesseract"
-
-    def __init__(self, command: str = "tesseract", *, language: str = "eng") -> None:
-        self.command = command
-        self.language = language
-
-    def load(self) -> None:
-        _check_tesseract(self.command, self.language)
-
-    def recognize(self, image: Image.Image, *, dpi: int | None) -> list[OcrLine]:
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG", compress_level=1)
-        args = [self.command, "stdin", "stdout", "-l", self.language, "--psm", "3"]
-        if dpi:
-            args += ["--dpi", str(dpi)]
-        env = {**os.environ, "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")}
-        try:
-            done = subprocess.run(
-                [*args, "tsv"],
-                input=buffer.getvalue(),
-                capture_output=True,
-                env=env,
-                timeout=TESSERACT_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except FileNotFoundError as exc:
-            raise ConfigError(f"tesseract is not installed ({self.command} not found)") from exc
-        except subprocess.TimeoutExpired as exc:
-            raise TransientError(
-                f"tesseract took more than {TESSERACT_TIMEOUT_SECONDS} s on one page"
-            ) from exc
-        if done.returncode != 0:
-            detail = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or [
-                "no message"
-            ]
-            error = TransientError if done.returncode < 0 else BadDocumentError
-            raise error(f"tesseract failed (exit {done.returncode}): {detail[0]}")
-        return parse_tesseract_tsv(done.stdout.decode("utf-8", errors="replace"), image.size)
-
-
-@functools.cache
-def _check_tesseract(command: str, language: str) -> None:
-    if shutil.which(command) is None:
-        raise ConfigError(
-            f"tesseract not found ({command}); install Debian's tesseract-ocr or use rapidocr"
-        )
-    listed = subprocess.run(
-        [command, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
-    )
-    languages = {line.strip() for line in listed.stdout.splitlines()[1:]}
-    if language not in languages:
-        raise ConfigError(
-            f"tesseract has no '{language}' language data (installed: {sorted(languages)}); "
-            f"apt-get install tesseract-ocr-{language}"
-        )
-
-
-def parse_tesseract_tsv(tsv: str, size: tuple[int, int]) -> list[OcrLine]:
-    """Group tesseract's word rows into lines; confidence is the mean of the words'.
-
-    Lines made only of punctuation with confidence below 60 are dropped: they are specks and
-    rules read as ``|`` or ``~``, not text.
-    """
-    width, height = size
-    words: dict[tuple[str, ...], list[list[str]]] = {}
-    for row in tsv.splitlines()[1:]:
-        cells = row.split("\t")
-        if len(cells) == 12 and cells[0] == "5" and cells[11].strip():
-            words.setdefault(tuple(cells[1:5]), []).append(cells)
-    lines = []
-    for row_words in words.values():
-        text = " ".join(cells[11].strip() for cells in row_words)
-        confidences = [max(0.0, float(cells[10])) for cells in row_words]
-        confidence = min(100.0, sum(confidences) / len(confidences))
-        if confidence < 60 and not any(ch.isalnum() for ch in text):
-            continue
-        left = min(int(cells[6]) for cells in row_words)
-        top = min(int(cells[7]) for cells in row_words)
-        right = max(int(cells[6]) + int(cells[8]) for cells in row_words)
-        bottom = max(int(cells[7]) + int(cells[9]) for cells in row_words)
-        bbox = _fraction_box(left, top, right, bottom, width, height)
-        lines.append(OcrLine(text=text, confidence=confidence, bbox=bbox))
-    return lines
-
-
-def _fraction_box(
-    left: float, top: float, right: float, bottom: float, width: int, height: int
-) -> BoundingBox:
-    x0, x1 = max(0.0, left / width), min(1.0, right / width)
-    y0, y1 = max(0.0, top / height), min(1.0, bottom / height)
-    return BoundingBox(left=x0, top=y0, width=max(0.0, x1 - x0), height=max(0.0, y1 - y0))
-
-
-class RapidOcrBackend:
-    """RapidOCR (PP-OCR models on onnxruntime); models ship in the ``rapidocr`` wheel."""
-
-    name = "rapidocr"
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._engine: Any = None
-
-    def load(self) -> None:
-        with self._lock:
-            if self._engine is None:
-                self._engine = _rapidocr_engine()
-
-    def recognize(self, image: Image.Image, *, dpi: int | None) -> list[OcrLine]:
-        import numpy as np
-
-        self.load()
-        with self._lock:  # RapidOCR.__call__ updates instance state
-            result = self._engine(np.asarray(image.convert("RGB")))
-        if result.txts is None or result.boxes is None or result.scores is None:
-            return []
-        lines = []
-        for text, score, box in zip(result.txts, result.scores, result.boxes, strict=True):
-            xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
-            bbox = _fraction_box(min(xs), min(ys), max(xs), max(ys), image.width, image.height)
-            lines.append(OcrLine(text=str(text), confidence=float(score) * 100, bbox=bbox))
-        return lines
-
-
-@functools.cache
-def _rapidocr_engine() -> Any:
-    """One RapidOCR instance per process: the models take seconds to load."""
-    try:
-        from rapidocr import RapidOCR
-    except ImportError as exc:
-        raise ConfigError(
-            "no local OCR engine: install Debian's tesseract-ocr, "
-            "or pip install rapidocr onnxruntime"
-        ) from exc
-    engine = RapidOCR(params=RAPIDOCR_PARAMS)
-    engine(Image.new("RGB", (64, 32), "white"))  # force the lazy model load now, not mid-page
-    return engine
-
-
-def default_backend() -> OcrBackend:
-    """tesseract when its binary is on ``PATH``, otherwise RapidOCR."""
-    if shutil.which("tesseract"):
-        return TesseractBackend()
-    return RapidOcrBackend()
-
-
-_BACKENDS = {"tesseract": TesseractBackend, "rapidocr": RapidOcrBackend}
+BLANK_INK_FRACTION = 0.001
+"""A page image with less ink than this (fraction of its pixels) is blank, not unreadable."""
 
 
 class LocalOcrEngine:
@@ -218,14 +46,16 @@ class LocalOcrEngine:
         *,
         dpi: int = render.RENDER_DPI,
         min_text_chars: int = render.MIN_TEXT_LAYER_CHARS,
+        upright_pages: bool = True,
     ) -> None:
-        if isinstance(backend, str) and backend != "auto" and backend not in _BACKENDS:
+        if isinstance(backend, str) and backend != "auto" and backend not in BACKENDS:
             raise ConfigError(f"unknown local OCR backend {backend!r}: auto, tesseract or rapidocr")
         self._requested = backend
         self._backend: OcrBackend | None = None
         self._lock = threading.Lock()
         self.dpi = dpi
         self.min_text_chars = min_text_chars
+        self.upright_pages = upright_pages
 
     @property
     def backend(self) -> OcrBackend:
@@ -234,7 +64,7 @@ class LocalOcrEngine:
             if self._backend is None:
                 requested = self._requested
                 if isinstance(requested, str):
-                    backend = default_backend() if requested == "auto" else _BACKENDS[requested]()
+                    backend = default_backend() if requested == "auto" else BACKENDS[requested]()
                 else:
                     backend = requested
                 backend.load()
@@ -269,8 +99,19 @@ class LocalOcrEngine:
             yield from self._iter_pdf_pages(path, start_page)
             return
         for number, image in render.iter_image_frames(path, start=start_page):
-            dpi = _image_dpi(image)
-            yield OcrPage(number=number, lines=self.backend.recognize(image, dpi=dpi), source="ocr")
+            yield self.ocr_image(number, image, dpi=_image_dpi(image))
+
+    def ocr_image(self, number: int, image: Image.Image, *, dpi: int | None) -> OcrPage:
+        """OCR one page image, upright and levelled first; boxes are fractions of ``image``."""
+        notes: list[str] = []
+        if self.upright_pages:
+            turned = orientation.upright(image)
+            lines = turned.to_original(self.backend.recognize(turned.image, dpi=dpi))
+            notes += turned.notes
+        else:
+            lines = self.backend.recognize(image, dpi=dpi)
+        notes += _readability_notes(image, lines)
+        return OcrPage(number=number, lines=lines, source="ocr", notes=notes)
 
     def _iter_pdf_pages(self, path: Path, start_page: int) -> Iterator[OcrPage]:
         pdf = render.open_pdf(path)
@@ -278,27 +119,45 @@ class LocalOcrEngine:
             with render.PDFIUM_LOCK:
                 page_count = len(pdf)
             for number in range(start_page, page_count + 1):
-                lines, image = self._read_pdf_page(pdf, number)
-                if image is None:
-                    yield OcrPage(number=number, lines=lines, source="text-layer")
-                else:
-                    lines = self.backend.recognize(image, dpi=self.dpi)
-                    yield OcrPage(number=number, lines=lines, source="ocr")
+                yield self._read_pdf_page(pdf, number)
         finally:
             with render.PDFIUM_LOCK:
                 pdf.close()
 
-    def _read_pdf_page(
-        self, pdf: pdfium.PdfDocument, number: int
-    ) -> tuple[list[OcrLine], Image.Image | None]:
+    def _read_pdf_page(self, pdf: pdfium.PdfDocument, number: int) -> OcrPage:
         with render.PDFIUM_LOCK:
             page = render.load_page(pdf, number)
             try:
-                if render.has_usable_text_layer(page, min_chars=self.min_text_chars):
-                    return render.read_text_layer(page), None
-                return [], render.render_page(page, dpi=self.dpi)
+                verdict = assess_page(page, min_chars=self.min_text_chars)
+                image = None
+                if verdict.reading is not PageReading.TEXT_LAYER:
+                    image = render.render_page(page, dpi=self.dpi)
             finally:
                 page.close()
+        if image is None:
+            return OcrPage(number=number, lines=verdict.lines, source=PageReading.TEXT_LAYER.value)
+        scanned = self.ocr_image(number, image, dpi=self.dpi)
+        if verdict.reading is PageReading.OCR:
+            return scanned
+        merged = merge_text_layer_and_ocr(verdict.lines, scanned.lines)
+        added = any(line.source == PageReading.OCR for line in merged)
+        source = PageReading.TEXT_LAYER_AND_OCR if added else PageReading.TEXT_LAYER
+        return OcrPage(number=number, lines=merged, source=source.value, notes=scanned.notes)
+
+
+def _readability_notes(image: Image.Image, lines: list[OcrLine]) -> list[str]:
+    """A note when OCR found next to nothing readable on a page that is not blank."""
+    confidence = sum(ln.confidence for ln in lines) / len(lines) if lines else 0.0
+    if confidence >= UNREADABLE_CONFIDENCE:
+        return []
+    histogram = image.convert("L").histogram()
+    ink = sum(histogram[:128]) / max(1, image.width * image.height)
+    if ink < BLANK_INK_FRACTION:
+        return ["blank page: no text found"]
+    return [
+        f"unreadable: OCR confidence {confidence:.0f} (under {UNREADABLE_CONFIDENCE:.0f}); "
+        "handwriting, a photograph or a damaged scan"
+    ]
 
 
 def _image_dpi(image: Image.Image) -> int | None:

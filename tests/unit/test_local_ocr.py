@@ -15,7 +15,8 @@ import pytest
 from PIL import Image
 
 from lexflow.errors import ConfigError, UnsupportedDocumentError
-from lexflow.ocr.local import LocalOcrEngine, parse_tesseract_tsv
+from lexflow.ocr.backends import parse_tesseract_tsv
+from lexflow.ocr.local import LocalOcrEngine
 from lexflow.ocr.types import OcrLine, OcrPage
 from tests import docgen
 
