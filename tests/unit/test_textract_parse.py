@@ -11,12 +11,8 @@ from typing import Any
 
 import pytest
 
-from lexflow.ocr.textract_parse import (
-    blocks_to_pages,
-    document_page_count,
-    find_gutter,
-    reading_order,
-)
+from lexflow.ocr.layout import arrange_page, column_count
+from lexflow.ocr.textract_parse import blocks_to_pages, document_page_count, page_rotation
 from lexflow.ocr.types import BoundingBox, OcrLine
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "textract"
@@ -192,20 +188,8 @@ def test_letter_with_right_aligned_lines_stays_single_column() -> None:
         _line("John Smith", 0.65, 0.36, 0.15),
     ]
 
-    assert find_gutter(lines) is None
-    assert [ln.text for ln in reading_order(lines)] == [ln.text for ln in lines]
-
-
-def test_gutter_is_in_the_middle_of_the_gap() -> None:
-    left = [_line(f"l{i}", 0.08, 0.1 + i * 0.02, 0.38) for i in range(3)]  # right edge 0.46
-    right = [_line(f"r{i}", 0.54, 0.1 + i * 0.02, 0.38) for i in range(3)]  # left edge 0.54
-
-    gutter = find_gutter(left + right)
-
-    assert gutter is not None
-    assert (gutter.start, gutter.end) == pytest.approx((0.46, 0.54))
-    assert gutter.middle == pytest.approx(0.50)
-    assert [gutter.side(BoundingBox(0.48, 0.9, 0.04, 0.01))] == ["span"]  # centred page number
+    assert column_count(lines) == 1
+    assert [ln.text for ln in arrange_page(lines)] == [ln.text for ln in lines]
 
 
 @pytest.mark.parametrize(
@@ -224,15 +208,157 @@ def test_document_page_count(response: dict[str, Any], expected: int | None) -> 
 
 def test_uneven_columns_and_lines_without_geometry() -> None:
     # The last page of an opinion: the left column runs on below the end of the right one
-    left = [_line(f"left {i}", 0.08, 0.10 + i * 0.02, 0.38) for i in range(6)]
-    right = [_line(f"right {i}", 0.54, 0.101 + i * 0.02, 0.38) for i in range(3)]
+    left = [_line(f"left column line {i}", 0.08, 0.10 + i * 0.02, 0.38) for i in range(6)]
+    right = [_line(f"right column line {i}", 0.54, 0.101 + i * 0.02, 0.38) for i in range(3)]
     loose = OcrLine("no geometry", 80.0)
     interleaved = [left[0], right[0], loose, left[1], right[1], left[2], right[2], *left[3:]]
 
-    ordered = reading_order(interleaved)
+    ordered = arrange_page(interleaved)
 
     assert [ln.text for ln in ordered] == [
-        *(f"left {i}" for i in range(6)),
-        *(f"right {i}" for i in range(3)),
+        *(f"left column line {i}" for i in range(6)),
+        *(f"right column line {i}" for i in range(3)),
         "no geometry",
     ]
+
+
+# Synthetic Textract responses: each LINE with its box and polygon, listed as Textract lists them.
+Row = tuple[str, float, float, float]  # text, left, top, width
+
+
+def _blocks(rows: list[Row], *, page: int = 1, upside_down: bool = False) -> list[dict[str, Any]]:
+    """LINE blocks; ``upside_down`` turns the page 180° (the text's top-left is bottom-right)."""
+    blocks: list[dict[str, Any]] = [{"BlockType": "PAGE", "Id": f"page-{page}", "Page": page}]
+    for k, (text, left, top, width) in enumerate(rows):
+        height = 0.013
+        corners = [(left, top), (left + width, top), (left + width, top + height)]
+        corners.append((left, top + height))
+        if upside_down:
+            corners = [(1 - x, 1 - y) for x, y in corners]
+            left, top = 1 - left - width, 1 - top - height
+        blocks.append(
+            {
+                "BlockType": "LINE",
+                "Id": f"line-{page}-{k}",
+                "Page": page,
+                "Text": text,
+                "Confidence": 99.0,
+                "Geometry": {
+                    "BoundingBox": {"Left": left, "Top": top, "Width": width, "Height": height},
+                    "Polygon": [{"X": x, "Y": y} for x, y in corners],
+                },
+            }
+        )
+    return blocks
+
+
+PROSE = [
+    "The district court granted summary",
+    "judgment on the contract claim and",
+    "dismissed the remaining counts for",
+    "want of jurisdiction. We review the",
+    "grant de novo, viewing the record in",
+    "the light most favourable to the",
+    "party who opposed the motion, and",
+    "we affirm in part and reverse in part.",
+]
+
+
+def test_invoice_with_gaps_but_no_columns_stays_in_row_order() -> None:
+    rows: list[Row] = [
+        ("INVOICE", 0.42, 0.06, 0.16),
+        ("Acme Supplies Ltd", 0.08, 0.12, 0.22),
+        ("Invoice No.", 0.62, 0.12, 0.13),  # a form's label and value: two lines, one row
+        ("2024-0117", 0.80, 0.12, 0.12),
+        ("14 Harbour Road, Leeds", 0.08, 0.14, 0.28),
+        ("Date:", 0.62, 0.14, 0.06),
+        ("3 May 2024", 0.80, 0.14, 0.13),
+        ("Description", 0.08, 0.22, 0.14),
+        ("Qty", 0.55, 0.22, 0.05),
+        ("Unit price", 0.66, 0.22, 0.11),
+        ("Amount", 0.83, 0.22, 0.09),
+    ]
+    for i, item in enumerate(["Pallet wrap, 500 mm", "Packing tape, brown", "Cardboard boxes"] * 3):
+        top = 0.25 + i * 0.025
+        rows += [(f"{item} ({i})", 0.08, top, 0.30), (str(i + 2), 0.56, top, 0.02)]
+        rows += [("14.50", 0.68, top, 0.07), (f"{(i + 2) * 14.5:.2f}", 0.84, top, 0.08)]
+    rows += [("Total", 0.66, 0.50, 0.07), ("1,203.50", 0.83, 0.50, 0.09)]
+
+    [page] = blocks_to_pages(_blocks(rows))
+
+    assert texts(page) == [text for text, *_ in rows]
+    assert column_count(page.lines) == 1
+
+
+def test_two_column_page_is_read_column_by_column_with_its_title_row_whole() -> None:
+    rows: list[Row] = [
+        # the case number's centre sits a hair above the title's: still the title's row
+        ("No. 23-1045", 0.80, 0.0795, 0.12),
+        ("BRIEF OF APPELLANT ON THE MERITS", 0.28, 0.080, 0.44),
+    ]
+    for i, line in enumerate(PROSE):
+        rows.append((f"L{i} {line}", 0.08, 0.12 + i * 0.02, 0.38))
+        rows.append((f"R{i} {line}", 0.54, 0.124 + i * 0.02, 0.38))
+
+    [page] = blocks_to_pages(_blocks(rows))
+
+    assert texts(page)[:2] == ["BRIEF OF APPELLANT ON THE MERITS", "No. 23-1045"]
+    assert [t[:2] for t in texts(page)[2:]] == [f"L{i}" for i in range(8)] + [
+        f"R{i}" for i in range(8)
+    ]
+    assert column_count(page.lines) == 2
+
+
+def test_pleading_line_numbers_are_kept_out_of_the_text() -> None:
+    rows: list[Row] = []
+    for n in range(1, 29):
+        top = 0.08 + (n - 1) * 0.03
+        rows.append((str(n), 0.06, top, 0.02 if n > 9 else 0.01))
+        if n % 2:  # double-spaced body text on every other numbered line
+            rows.append((f"{PROSE[(n // 2) % 8]} ({n})", 0.14, top, 0.74))
+
+    [page] = blocks_to_pages(_blocks(rows))
+
+    numbers = [ln for ln in page.lines if ln.role == "line-number"]
+    assert [ln.text for ln in numbers] == [str(n) for n in range(1, 29)]
+    assert page.text.splitlines() == [text for text, *_ in rows if not text.isdigit()]
+
+
+def test_running_header_and_page_number_are_set_apart() -> None:
+    body: list[Row] = [(line, 0.12, 0.12 + i * 0.02, 0.70) for i, line in enumerate(PROSE)]
+    stamp = ("Case 2:13-cv-01234-ABC Document 40 Filed 01/02/14 Page 3 of 12", 0.10, 0.03, 0.80)
+    # the electronic-filing stamp is a text layer Textract lists after the page's own text
+    [page] = blocks_to_pages(_blocks([*body, ("3", 0.49, 0.95, 0.02), stamp]))
+
+    assert [(ln.role, ln.text) for ln in page.lines] == [
+        ("header", stamp[0]),
+        *(("body", line) for line in PROSE),
+        ("footer", "3"),
+    ]
+
+
+def test_upside_down_page_is_read_upright() -> None:
+    rows: list[Row] = [(line, 0.12, 0.12 + i * 0.02, 0.70) for i, line in enumerate(PROSE)]
+    blocks = _blocks(rows, upside_down=True)
+
+    [page] = blocks_to_pages(list(reversed(blocks)))
+
+    assert texts(page) == PROSE
+    assert page.lines[0].bbox is not None and page.lines[0].bbox.top > 0.8  # boxes kept as given
+    polygons = [[(p["X"], p["Y"]) for p in b["Geometry"]["Polygon"]] for b in blocks[1:]]
+    assert abs(page_rotation(polygons)) == pytest.approx(180.0)
+
+
+def test_header_repeated_on_every_page_is_a_running_header() -> None:
+    blocks: list[dict[str, Any]] = []
+    for number in (1, 2, 3):
+        body: list[Row] = [
+            (f"{line} p{number}", 0.12, 0.2 + i * 0.02, 0.70) for i, line in enumerate(PROSE)
+        ]
+        blocks += _blocks([*body, ("ACME CORP - CONFIDENTIAL", 0.35, 0.13, 0.30)], page=number)
+
+    pages = blocks_to_pages(blocks)
+
+    for page in pages:
+        assert (page.lines[0].role, page.lines[0].text) == ("header", "ACME CORP - CONFIDENTIAL")
+        assert {ln.role for ln in page.lines[1:]} == {"body"}
