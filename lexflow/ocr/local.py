@@ -21,6 +21,7 @@ from lexflow.errors import ConfigError, UnsupportedDocumentError
 from lexflow.inspect import MEDIA_TYPE_PDF, SUPPORTED_MEDIA_TYPES
 from lexflow.ocr import orientation, render
 from lexflow.ocr.backends import BACKENDS, OcrBackend, default_backend
+from lexflow.ocr.layout import arrange_page
 from lexflow.ocr.line_merge import merge_text_layer_and_ocr
 from lexflow.ocr.text_layer import PageReading, assess_page
 from lexflow.ocr.types import OcrLine, OcrPage
@@ -103,15 +104,20 @@ class LocalOcrEngine:
 
     def ocr_image(self, number: int, image: Image.Image, *, dpi: int | None) -> OcrPage:
         """OCR one page image, upright and levelled first; boxes are fractions of ``image``."""
-        notes: list[str] = []
-        if self.upright_pages:
-            turned = orientation.upright(image)
-            lines = turned.to_original(self.backend.recognize(turned.image, dpi=dpi))
-            notes += turned.notes
-        else:
-            lines = self.backend.recognize(image, dpi=dpi)
+        lines, turned = self._recognize(image, dpi=dpi)
+        notes = [] if turned is None else turned.notes
         notes += _readability_notes(image, lines)
         return OcrPage(number=number, lines=lines, source="ocr", notes=notes)
+
+    def _recognize(
+        self, image: Image.Image, *, dpi: int | None
+    ) -> tuple[list[OcrLine], orientation.Uprighting | None]:
+        if not self.upright_pages:
+            return arrange_page(self.backend.recognize(image, dpi=dpi)), None
+        turned = orientation.upright(image)
+        # arranged in the upright frame, where rows and columns run along the axes
+        lines = arrange_page(self.backend.recognize(turned.image, dpi=dpi))
+        return turned.to_original(lines), turned
 
     def _iter_pdf_pages(self, path: Path, start_page: int) -> Iterator[OcrPage]:
         pdf = render.open_pdf(path)
@@ -135,14 +141,18 @@ class LocalOcrEngine:
             finally:
                 page.close()
         if image is None:
-            return OcrPage(number=number, lines=verdict.lines, source=PageReading.TEXT_LAYER.value)
-        scanned = self.ocr_image(number, image, dpi=self.dpi)
+            lines = arrange_page(verdict.lines)
+            return OcrPage(number=number, lines=lines, source=PageReading.TEXT_LAYER.value)
         if verdict.reading is PageReading.OCR:
-            return scanned
-        merged = merge_text_layer_and_ocr(verdict.lines, scanned.lines)
+            return self.ocr_image(number, image, dpi=self.dpi)
+        ocr_lines, turned = self._recognize(image, dpi=self.dpi)
+        merged = merge_text_layer_and_ocr(verdict.lines, ocr_lines)
+        if turned is None or not turned.quarter_turns:
+            merged = arrange_page(merged)  # a turned scan keeps its own, upright, reading order
         added = any(line.source == PageReading.OCR for line in merged)
         source = PageReading.TEXT_LAYER_AND_OCR if added else PageReading.TEXT_LAYER
-        return OcrPage(number=number, lines=merged, source=source.value, notes=scanned.notes)
+        notes = ([] if turned is None else turned.notes) + _readability_notes(image, ocr_lines)
+        return OcrPage(number=number, lines=merged, source=source.value, notes=notes)
 
 
 def _readability_notes(image: Image.Image, lines: list[OcrLine]) -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from lexflow.ocr import render
+from lexflow.ocr.layout import arrange_page
 from lexflow.ocr.types import OcrPage
 
 
@@ -58,7 +59,9 @@ def read_text_layer_pages(source: Path, pages: Sequence[int]) -> list[OcrPage]:
                 try:
                     result.append(
                         OcrPage(
-                            number=number, lines=render.read_text_layer(page), source="text-layer"
+                            number=number,
+                            lines=arrange_page(render.read_text_layer(page)),
+                            source="text-layer",
                         )
                     )
                 finally:

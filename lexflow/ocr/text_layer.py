@@ -71,22 +71,28 @@ def assess_page(page: pdfium.PdfPage, *, min_chars: int) -> TextLayerVerdict:
         min_chars: Letters and digits the text layer needs to count at all.
     """
     lines = render.read_text_layer(page)
-    if not _decodable(lines, min_chars=min_chars):
+    meaningful = _meaningful_chars(lines)
+    if meaningful is None:
         return TextLayerVerdict(PageReading.OCR, [], 0.0)
+    if meaningful < min_chars:
+        # too little to be the page's text (a Bates number, a word under a redaction box), but
+        # exact where it is: kept, and the page OCRed around it
+        return TextLayerVerdict(PageReading.TEXT_LAYER_AND_OCR, lines, 0.0)
     uncovered, share = uncovered_image_ink(page, lines)
     if uncovered >= MIN_UNCOVERED_PAGE_FRACTION and share >= MIN_UNCOVERED_INK_FRACTION:
         return TextLayerVerdict(PageReading.TEXT_LAYER_AND_OCR, lines, uncovered)
     return TextLayerVerdict(PageReading.TEXT_LAYER, lines, uncovered)
 
 
-def _decodable(lines: list[OcrLine], *, min_chars: int) -> bool:
-    """Enough letters and digits, and little that a font without a Unicode map turned to junk."""
+def _meaningful_chars(lines: list[OcrLine]) -> int | None:
+    """Letters and digits of a decodable text layer; None for none, or one a font without a
+    Unicode map turned to junk (mostly symbols, or over a tenth undecodable)."""
     visible = [ch for line in lines for ch in line.text if not ch.isspace()]
     meaningful = sum(ch.isalnum() for ch in visible)
     undecodable = sum(ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cc") for ch in visible)
     if not visible or meaningful < 0.5 * len(visible) or undecodable > 0.1 * len(visible):
-        return False
-    return meaningful >= min_chars
+        return None
+    return meaningful
 
 
 def uncovered_image_ink(page: pdfium.PdfPage, lines: list[OcrLine]) -> tuple[float, float]:
