@@ -25,10 +25,10 @@ from eyecite.models import (
 
 from lexflow.text.mentions import Candidate, EntityType
 from lexflow.text.normalize import collapse_space
+from lexflow.text.statutes import find_fallback_statutes, is_public_law
 
 EYECITE_CONFIDENCE = 0.95
 SHORT_CITE_CONFIDENCE = 0.85
-FALLBACK_CONFIDENCE = 0.85
 BLOCK_CHARS = 10_000
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -36,21 +36,16 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _GLUED_VERSUS = re.compile(r"\b[A-Z][a-z]{2,}(?=v\.[ \t]+[A-Z])")
 # Abbreviations that end in "v." ("Prov.", "Univ.", "Serv."), not a glued "Paul v.".
 _NOT_GLUED = frozenset({"Pro", "Uni", "Ser", "Con", "Equi", "Gra"})
-_PIN_CITE = re.compile(r",\s*(?:at\s+)?\d+(?:\s*[-–]\s*\d+)?(?:\s*nn?\.\s*\d+)?(?![\w–-]|\s+[A-Z])")
-_COURT_YEAR = re.compile(r"\s*\([^()\n;]{0,50}?\b(?:1[6-9]\d\d|20\d\d)\)")
+# A pin cite may be a star page: "2023 WL 128600, at *2".
+_PIN_CITE = re.compile(
+    r",\s*(?:at\s+)?\*?\d+(?:\s*[-–]\s*\d+)?(?:\s*nn?\.\s*\d+)?(?![\w–-]|\s+[A-Z])"
+)
+# The parenthetical may wrap a line: "(1st\nCir. Jan. 9, 2023)".
+_COURT_YEAR = re.compile(r"\s*\([^();]{0,50}?\b(?:1[6-9]\d\d|20\d\d)\)")
 _SUBSECTIONS = re.compile(r"(?:\([A-Za-z0-9]{1,4}\))+")
 _CASE_NAME = re.compile(r"(?:\b|(?<=[a-z]))vs?\.\s|\bIn\s+re\b|\bEx\s+parte\b|\bMatter\s+of\b")
 _LEADING_SIGNAL = re.compile(r"^(?:(?:See|also|Cf\.|E\.g\.,?|But|Accord|In|Compare|and)\s+)+")
 _SHORT_NAME = re.compile(r"[A-Z][\w'’.&-]*(?:\s+(?:[A-Z][\w'’.&-]*|of|the|&))*$")
-_SECTION = r"(?P<section>\d+[A-Za-z]*(?:[.\-]\d+[A-Za-z]*)*)(?P<sub>(?:\([A-Za-z0-9]{1,4}\))*)"
-_CODE = re.compile(
-    r"\b(?P<title>\d{1,2})\s+(?P<code>U\.?\s?S\.?\s?C\.?(?:\s?A\.?)?|C\.?\s?F\.?\s?R\.?)\s*"
-    rf"(?:§§?\s*|(?i:sec(?:tion)?\.?)\s+)?{_SECTION}(?![\w§])"
-)
-_FEDERAL_RULE = re.compile(
-    r"\bFed(?:eral|\.)?\s*R(?:ule)?s?\.?\s+(?:of\s+)?(?P<kind>Civ|Crim|Evid|App|Bankr)[a-z]*\.?"
-    r"(?:\s+P(?:roc(?:edure)?)?\.?)?\s+(?P<rule>\d+(?:\.\d+)?)(?P<sub>(?:\([A-Za-z0-9]{1,4}\))*)"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,17 +83,17 @@ def find_citations(full_text: str) -> list[Candidate]:
 
     Returns:
         CASE_CITATION candidates (0.95; 0.85 for a short form such as ``Smith, 12 F.4th at
-        350``) and STATUTE candidates (0.95 from eyecite; 0.85 for U.S.C./C.F.R. sections and
-        Federal Rules, which eyecite 2.7 misses in forms like ``15 U.S.C. § 78j(b)``).
+        350``) and STATUTE candidates (0.95 from eyecite; 0.8-0.85 for the forms eyecite 2.7
+        misses, from ``lexflow.text.statutes``).
     """
     respaced = _Respaced.of(full_text)
     located = _located_citations(respaced.text)
     found = _case_citations(full_text, respaced, located)
     found += _short_case_citations(full_text, respaced, located)
     for base, citation in located:
-        if isinstance(citation, FullLawCitation):
+        if isinstance(citation, FullLawCitation) and not is_public_law(citation.matched_text()):
             found.append(_statute(full_text, respaced.span(base, citation), citation))
-    return found + _fallback_statutes(full_text)
+    return found + find_fallback_statutes(full_text)
 
 
 def _located_citations(text: str) -> list[tuple[int, CitationBase]]:
@@ -225,24 +220,6 @@ def _statute(full_text: str, span: tuple[int, int], citation: FullLawCitation) -
         end = subsections.end()
         base += subsections.group(0)
     return Candidate(start, end, EntityType.STATUTE, EYECITE_CONFIDENCE, _tidy_statute(base))
-
-
-def _fallback_statutes(full_text: str) -> list[Candidate]:
-    found: list[Candidate] = []
-    for match in _CODE.finditer(full_text):
-        code = "U.S.C." if match.group("code").upper().startswith("U") else "C.F.R."
-        value = f"{match.group('title')} {code} § {match.group('section')}{match.group('sub')}"
-        found.append(_fallback(match, value))
-    for match in _FEDERAL_RULE.finditer(full_text):
-        kind = match.group("kind").capitalize()
-        procedure = "" if kind == "Evid" else " P."
-        value = f"Fed. R. {kind}.{procedure} {match.group('rule')}{match.group('sub')}"
-        found.append(_fallback(match, value))
-    return found
-
-
-def _fallback(match: re.Match[str], value: str) -> Candidate:
-    return Candidate(match.start(), match.end(), EntityType.STATUTE, FALLBACK_CONFIDENCE, value)
 
 
 def _tidy_statute(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from lexflow.text.court_abbreviations import find_court_abbreviations
 from lexflow.text.mentions import Candidate, EntityType
 from lexflow.text.normalize import collapse_space, word_set
 
@@ -51,10 +52,20 @@ _DISTRICT = re.compile(
     rf"(?:(?P<dir>{_DIRECTION})\s+)?District\s+of\s+(?P<state>{_STATE})\b",
     _FLAGS,
 )
+# "United States Court of Appeals\nTenth Circuit" (a filing stamp) as well as "... for the ...".
 _APPEALS = re.compile(
-    rf"\b(?:(?:{_US}\s+)?Court\s+of\s+Appeals\s+for\s+the\s+(?P<a>{_CIRCUIT})\s+Circuit"
+    rf"\b(?:(?:{_US}\s+)?Court\s+of\s+Appeals[\s,]+(?:for\s+the\s+)?(?P<a>{_CIRCUIT})\s+Circuit"
     rf"|(?P<b>{_CIRCUIT})\s+Circuit\s+Court\s+of\s+Appeals)\b",
     _FLAGS,
+)
+# "the First Circuit's decision"; not "Tenth Circuit Rules" or "Federal Circuit bar".
+_BARE_CIRCUIT = re.compile(
+    rf"\b(?-i:(?P<a>{_CIRCUIT}))\s+(?-i:Circuit)(?!\s+(?:Rules?|Court|bar|Judges?|L\.?A\.?R)\b)"
+    r"(?![\w-])",
+    _FLAGS,
+)
+_US_APPEALS_ALONE = re.compile(
+    rf"\b{_US}\s+Court\s+of\s+Appeals\b(?![\s,]+(?:for\s+the\s+)?\w+\s+Circuit)", _FLAGS
 )
 _SUPREME = re.compile(
     rf"\b(?:Supreme\s+Court\s+of\s+(?:the\s+)?(?:State\s+of\s+)?(?P<a>United\s+States|{_STATE})"
@@ -80,10 +91,12 @@ _STATE_APPEALS = re.compile(
 )
 _FEDERAL_SPECIAL = re.compile(
     rf"\b(?:{_US}\s+)?(?:Court\s+of\s+Federal\s+Claims|Tax\s+Court"
-    rf"|Court\s+of\s+International\s+Trade)\b",
+    rf"|Court\s+of\s+International\s+Trade|Judicial\s+Panel\s+(?:on|for)\s+Multidistrict"
+    rf"\s+Litigation)\b",
     _FLAGS,
 )
-_LOWER = frozenset({"of", "the", "for", "and", "in"})
+_BARE = (_BARE_CIRCUIT, _US_APPEALS_ALONE)
+_LOWER = frozenset({"of", "the", "for", "and", "in", "on"})
 
 
 def find_courts(full_text: str) -> list[Candidate]:
@@ -103,6 +116,8 @@ def find_courts(full_text: str) -> list[Candidate]:
         (_COUNTY_COURT, _title),
         (_STATE_APPEALS, _state_appeals_name),
         (_FEDERAL_SPECIAL, _federal_special_name),
+        (_BARE_CIRCUIT, _appeals_name),
+        (_US_APPEALS_ALONE, lambda _: "United States Court of Appeals"),
     )
     found: list[Candidate] = []
     for pattern, normalise in rules:
@@ -110,11 +125,11 @@ def find_courts(full_text: str) -> list[Candidate]:
             name = normalise(match)
             if name is None or _is_lower_case(match.group(0)):
                 continue
-            bare = pattern is _DISTRICT and not match.group("kind")
+            bare = (pattern is _DISTRICT and not match.group("kind")) or pattern in _BARE
             found.append(
                 Candidate(match.start(), match.end(), EntityType.COURT, 0.75 if bare else 0.9, name)
             )
-    return found
+    return found + find_court_abbreviations(full_text)
 
 
 def _is_lower_case(text: str) -> bool:
@@ -173,7 +188,7 @@ def _state_appeals_name(match: re.Match[str]) -> str:
 
 def _federal_special_name(match: re.Match[str]) -> str:
     name = _title_text(re.sub(rf"^{_US}\s+", "", match.group(0), flags=_FLAGS))
-    return f"United States {name}"
+    return f"United States {name.replace(' for Multidistrict', ' on Multidistrict')}"
 
 
 def _title(match: re.Match[str]) -> str:

@@ -26,8 +26,10 @@ from lexflow.text.citations import find_citations
 from lexflow.text.courts import find_courts
 from lexflow.text.document_text import DocumentText
 from lexflow.text.mentions import Candidate, EntityType, Mention, resolve_overlaps
+from lexflow.text.money import find_money
 from lexflow.text.names import find_caption_parties, find_organizations, find_persons
-from lexflow.text.patterns import find_case_numbers, find_dates, find_money
+from lexflow.text.patterns import find_case_numbers, find_dates
+from lexflow.text.people import find_people
 from lexflow.text.propagation import propagate_names
 
 __all__ = ["EntityType", "Mention", "extract_entities"]
@@ -63,6 +65,7 @@ def extract_entities(text: DocumentText, chunks: Sequence[Chunk]) -> list[Mentio
             find_money(full),
             find_organizations(full),
             find_persons(full),
+            find_people(full),
             find_caption_parties(full),
         )
     )

@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from lexflow.text.courts import STATES
 from lexflow.text.mentions import Candidate, EntityType
-from lexflow.text.normalize import display_name, word_set
+from lexflow.text.normalize import collapse_space, display_name, word_set
 
-_ORG_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z0-9][A-Za-z0-9'’\-]*|&)"
-_ORG_NAME = rf"{_ORG_WORD}(?:[ \t]+(?:(?:of|the|for|de|du)[ \t]+)*{_ORG_WORD}){{0,7}}"
+_ORG_WORD = r"(?:(?:[A-Z]\.)+|[A-Z0-9][A-Za-z0-9'’\-]*|&)"
+# A name wraps onto the next line only after "&": "KILPATRICK TOWNSEND &\nSTOCKTON LLP".
+_ORG_GAP = r"(?:[ \t]+|(?<=&)[ \t]*\n[ \t]*)"
+_ORG_NAME = rf"{_ORG_WORD}(?:{_ORG_GAP}(?:(?i:of|the|for|de|du)[ \t]+)*{_ORG_WORD}){{0,7}}"
 
 
 def _title_or_upper(words: str) -> str:
@@ -25,19 +28,26 @@ def _title_or_upper(words: str) -> str:
 
 
 # Case matters: "a Delaware limited liability company" has no organisation in it.
-_LEGAL_FORM = _title_or_upper(
-    "Inc. Inc Incorporated L.L.C. LLC Corp. Corp Corporation Company Co. Ltd. Ltd Limited LLP "
-    "L.L.P. L.P. LP N.A. P.C. PLLC P.L.L.C. P.A."
+_LEGAL_FORM = (
+    _title_or_upper(
+        "Inc. Inc Incorporated L.L.C. LLC Corp. Corp Corporation Company Co. Ltd. Ltd Limited LLP "
+        "L.L.P. L.P. LP N.A. P.C. PLLC P.L.L.C. P.A."
+    )
+    + "|National[ \t]+Association|NATIONAL[ \t]+ASSOCIATION"
 )
 # Only a legal form may follow a comma: "City of New York, Bank of America" is two names.
-_ORG_NOUN = _title_or_upper("Bank Trust University Association Foundation Partners Holdings")
+_ORG_NOUN = _title_or_upper(
+    "Bank Trust University Association Foundation Partners Holdings Church Chapel Fellowship "
+    "Society Institute"
+)
 _SUFFIXED_ORG = re.compile(
     rf"(?<![\w.&])(?P<name>{_ORG_NAME})(?:,?[ \t]+(?:{_LEGAL_FORM})|[ \t]+(?:{_ORG_NOUN}))"
     r"(?![\w&])"
 )
 _PREFIXED_ORG = re.compile(
     rf"(?<![\w.&])(?P<name>(?:{_ORG_WORD}[ \t]+){{0,3}}(?i:Department|Dep't|Dept\.|Office|Bureau"
-    rf"|Board|Commission|Agency|University|Bank|City|County|Town|Village)[ \t]+(?i:of)[ \t]+"
+    rf"|Board|Commission|Agency|University|Bank|City|County|Town|Village|Church|Association"
+    rf"|Society|Institute)[ \t]+(?i:of)[ \t]+"
     rf"(?:(?i:the)[ \t]+)?{_ORG_WORD}(?:[ \t]+(?:(?:and|&|of|the)[ \t]+)?{_ORG_WORD}){{0,4}})"
     r"(?![\w&])"
 )
@@ -47,37 +57,48 @@ NAME_END = r"(?![\w-]|['’](?!s\b))"
 NAME_WORD = r"(?:[A-Z]['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
 _INITIAL = r"[A-Z]\."
 _GENERATION = r"(?:,?[ \t]+(?:Jr\.|Sr\.|II|III|IV))?"
-_PERSON = rf"(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{0,3}}{NAME_WORD}{_GENERATION}"
-_FULL_PERSON = rf"(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{1,3}}{NAME_WORD}{_GENERATION}"
-_UPPER_WORD = r"(?!(?:AND|OR)\b)[A-Z][A-Z'’\-]+"
-_UPPER_PERSON = rf"{_UPPER_WORD}(?:[ \t]+(?:[A-Z]\.|{_UPPER_WORD})){{1,3}}"
+PERSON = rf"(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{0,3}}{NAME_WORD}{_GENERATION}"
+FULL_PERSON = rf"(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{1,3}}{NAME_WORD}{_GENERATION}"
+UPPER_WORD = r"(?!(?:AND|OR)\b)[A-Z][A-Z'’\-]+"
+UPPER_PERSON = rf"{UPPER_WORD}(?:[ \t]+(?:[A-Z]\.|{UPPER_WORD})){{1,3}}"
 
 _HONORIFIC = re.compile(
     r"\b(?i:Mr|Mrs|Ms|Dr|Prof|Hon|Honorable|Judge|Justice|Chief\s+Judge|Chief\s+Justice"
     r"|Magistrate\s+Judge|District\s+Judge|Circuit\s+Judge|Senator|Governor|Officer"
     r"|Detective|Sergeant|Sgt)\.?[ \t]+(?:(?i:the)[ \t]+(?i:Honorable)[ \t]+)?"
-    rf"(?P<name>{_PERSON}|{_UPPER_PERSON}){NAME_END}"
+    rf"(?P<name>{PERSON}|{UPPER_PERSON}){NAME_END}"
 )
 _ROLE = re.compile(
     r"\b(?i:Plaintiffs?|Defendants?|Petitioners?|Respondents?|Appellants?|Appellees?"
     r"|Claimants?|Debtors?|Declarant|Affiant|Witness|Movant|Relator|Intervenor|CEO|CFO|COO"
     r"|President|Vice\s+President|Director|Manager|Supervisor|Chairman|Chairwoman|Secretary"
     r"|Treasurer|Employee|Agent)[ \t]+"
-    rf"(?P<name>{_FULL_PERSON}|{_UPPER_PERSON}){NAME_END}"
+    rf"(?P<name>{FULL_PERSON}|{UPPER_PERSON}){NAME_END}"
 )
-_SIGNATURE = re.compile(rf"/s/[ \t]*(?P<name>{_PERSON}|{_UPPER_PERSON}){NAME_END}")
+_SIGNATURE = re.compile(rf"/s/[ \t]*(?P<name>{PERSON}|{UPPER_PERSON}){NAME_END}")
 # A caption line ends at the comma, or goes on with "an individual": never "NEW YORK, NY 10007".
 _CAPTION_LINE = re.compile(
-    rf"(?m)^[ \t]*(?P<names>{_UPPER_PERSON}(?:[ \t]+(?:and|AND|&)[ \t]+{_UPPER_PERSON})*),"
-    r"[ \t]*(?:$|(?i:an\s+individual|individually|et\s+al\.))"
+    rf"(?m)^[ \t]*(?P<names>{UPPER_PERSON}(?:[ \t]+(?:and|AND|&)[ \t]+{UPPER_PERSON})*),"
+    r"[ \t]*(?:$|\)|(?i:an\s+individual|individually|et\s+al\.))"
 )
-_UPPER_PERSON_RE = re.compile(_UPPER_PERSON)
+UPPER_PERSON_RE = re.compile(UPPER_PERSON)
 _PARTY = rf"(?:{_ORG_WORD}(?:[ \t]+(?:(?:of|the|for|&)[ \t]+)?{_ORG_WORD}){{0,6}}\.?)"
 # "Paulv. Jones": OCR may drop the space before "v.".
 _VERSUS = re.compile(
-    rf"(?<![\w.&])(?P<left>{_PARTY})(?:[ \t]+|(?<=[a-z]))(?i:v|vs)\.[ \t]+(?P<right>{_PARTY})"
+    rf"(?<![\w.&])(?P<left>{_PARTY})(?:,?[ \t]+et[ \t]+al\.?,?)?(?:[ \t]+|(?<=[a-z]))"
+    rf"(?i:v|vs)\.[ \t]+(?P<right>{_PARTY})"
 )
 
+_PLACES = frozenset({s.lower() for s in STATES} | {"united states", "u.s.", "foreign"})
+_STATE_NAME = "|".join(
+    form.replace(" ", r"[ \t]+")
+    for s in sorted(STATES, key=len, reverse=True)
+    for form in (s, s.upper())
+)
+# A state as a party or government: "State of Maine", "STATE OF MISSOURI".
+_STATE_PARTY = re.compile(
+    rf"\b(?:State|STATE|Commonwealth|COMMONWEALTH)[ \t]+(?:of|OF)[ \t]+(?:{_STATE_NAME})\b"
+)
 _WORD = re.compile(r"\S+")
 _LEGAL_FORM_END = re.compile(rf"(?i:{_LEGAL_FORM})$")
 
@@ -86,7 +107,8 @@ ORG_WORDS = word_set(
     p.c pllc bank trust university association foundation partners holdings group department
     dep't dept office bureau board commission agency city county town village state
     commonwealth people government court district circuit services systems international
-    technologies industries enterprises fund insurance school college hospital church"""
+    technologies industries enterprises fund insurance school college hospital church chapel
+    fellowship society institute"""
 )
 _GOVERNMENT_PARTY = re.compile(
     r"^(?i:United\s+States(?:\s+of\s+America)?|(?:The\s+)?People(?:\s+of\s+the\s+State\s+of\s+.+)?"
@@ -122,8 +144,10 @@ def find_organizations(full_text: str) -> list[Candidate]:
     found: list[Candidate] = []
     for match in _SUFFIXED_ORG.finditer(full_text):
         start = _trim_leading_noise(full_text, match.start("name"), match.end("name"))
-        if start is not None:
+        if start is not None and not _is_description(full_text[start : match.end("name")]):
             found.append(_org(full_text, start, match.end(), 0.85))
+    for match in _STATE_PARTY.finditer(full_text):
+        found.append(_org(full_text, match.start(), match.end(), 0.7))
     for match in _PREFIXED_ORG.finditer(full_text):
         start = _trim_leading_noise(full_text, match.start("name"), match.end("name"))
         if start is not None:
@@ -148,15 +172,15 @@ def find_persons(full_text: str) -> list[Candidate]:
     for pattern, confidence, keep_prefix in rules:
         for match in pattern.finditer(full_text):
             name = match.group("name")
-            if _looks_like_org(name):
+            if looks_like_org(name):
                 continue
             start = match.start() if keep_prefix else match.start("name")
             found.append(_person(start, match.end(), confidence, name))
     for line in _CAPTION_LINE.finditer(full_text):
-        for match in _UPPER_PERSON_RE.finditer(full_text, line.start("names"), line.end("names")):
+        for match in UPPER_PERSON_RE.finditer(full_text, line.start("names"), line.end("names")):
             name = match.group(0)
             words = {w.strip(".,'’").lower() for w in name.split()}
-            if not _looks_like_org(name) and not words & _HEADING_WORDS:
+            if not looks_like_org(name) and not words & _HEADING_WORDS:
                 found.append(_person(match.start(), match.end(), 0.7, name))
     return found
 
@@ -194,9 +218,9 @@ def _party(full_text: str, start: int, end: int) -> Candidate | None:
     if full_text[end - 1] == "." and not _LEGAL_FORM_END.search(full_text, max(0, end - 12), end):
         end -= 1
     text = full_text[trimmed:end]
-    if _looks_like_org(text) or _GOVERNMENT_PARTY.match(text):
+    if looks_like_org(text) or _GOVERNMENT_PARTY.match(text):
         return _org(full_text, trimmed, end, 0.7)
-    if re.fullmatch(_PERSON, text) or re.fullmatch(_UPPER_PERSON, text):
+    if re.fullmatch(PERSON, text) or re.fullmatch(UPPER_PERSON, text):
         return _person(trimmed, end, 0.6, text)
     return None
 
@@ -207,7 +231,12 @@ def _is_abbreviation_v(match: re.Match[str]) -> bool:
     return f"{last}v".lower() in {"rev", "gov", "prov", "div", "univ", "serv", "adv", "nov"}
 
 
-def _looks_like_org(name: str) -> bool:
+def _is_description(name: str) -> bool:
+    """``a Delaware Limited Partnership``: a place and a legal form describe, they do not name."""
+    return collapse_space(name).lower() in _PLACES
+
+
+def looks_like_org(name: str) -> bool:
     words = [w.strip(".,'’").lower() for w in name.split()]
     return any(w in ORG_WORDS for w in words)
 

@@ -1,11 +1,11 @@
-"""Regular-expression rules for docket numbers, dates and amounts of money."""
+"""Regular-expression rules for docket numbers and dates (money is in ``money.py``)."""
 
 from __future__ import annotations
 
 import re
 
 from lexflow.text.mentions import Candidate, EntityType
-from lexflow.text.normalize import decimal_amount, iso_date, month_number
+from lexflow.text.normalize import iso_date, month_number
 
 _DOCKET = r"(?:[A-Z]{1,4}[- ]?)?\d[\dA-Za-z]*(?:[-:/][\dA-Za-z]+)*"
 # The label tolerates OCR that drops the space ("CaseNo.1:23-cv-1").
@@ -39,14 +39,13 @@ _MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH})\.?,?\s+(?P<year>\d{{4}})\b")
 _NUMERIC = re.compile(
     r"(?<![\d/.-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?![\d/-])"
 )
-_ISO = re.compile(r"(?<![\d-])(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])")
-
-_AMOUNT = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_SCALE = r"(?:\s+(?P<scale>(?i:thousand|million|billion))\b)?"
-_MONEY_PREFIX = re.compile(rf"(?P<currency>US\$|\$|\bUSD)\s?{_AMOUNT}(?![\d,]*\d){_SCALE}")
-_MONEY_SUFFIX = re.compile(
-    rf"(?<![\d$.,]){_AMOUNT}{_SCALE}\s+(?:USD\b|(?i:U\.S\.\s+dollars|dollars)\b)"
+# A two-digit year only with slashes: "5.05.10" is a section number far more often than a date.
+_NUMERIC_SHORT_YEAR = re.compile(
+    r"(?<![\d/.-])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{2})(?![\d/-]|\.\d)"
 )
+# POSIX strptime's %y pivot: 69-99 are 1969-1999, 00-68 are 2000-2068.
+SHORT_YEAR_PIVOT = 69
+_ISO = re.compile(r"(?<![\d-])(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])")
 
 
 def find_case_numbers(full_text: str) -> list[Candidate]:
@@ -98,7 +97,8 @@ def find_dates(full_text: str) -> list[Candidate]:
 
     ``January 5, 2023``, ``5 January 2023``, ``the 5th day of January, 2023`` and ``2023-01-05``
     become ``2023-01-05``; ``01/05/2023`` is read month first (US documents) unless the first
-    number cannot be a month; ``March 2021`` becomes ``2021-03``.
+    number cannot be a month; ``11/3/97`` is 1997-11-03 (two-digit years pivot at 69, as POSIX
+    ``%y`` does); ``March 2021`` becomes ``2021-03``.
 
     Args:
         full_text: The document text.
@@ -122,45 +122,23 @@ def find_dates(full_text: str) -> list[Candidate]:
         value = iso_date(*(int(match.group(g)) for g in ("year", "month", "day")))
         if value:
             found.append(_date(match, 0.9, value))
-    for match in _NUMERIC.finditer(full_text):
-        first, second = int(match.group("a")), int(match.group("b"))
-        month, day = (second, first) if first > 12 else (first, second)
-        value = iso_date(int(match.group("year")), month, day)
-        if value:
-            found.append(_date(match, 0.8, value))
+    for pattern in (_NUMERIC, _NUMERIC_SHORT_YEAR):
+        for match in pattern.finditer(full_text):
+            value = _numeric_date(match)
+            if value:
+                found.append(_date(match, 0.8, value))
     return found
+
+
+def _numeric_date(match: re.Match[str]) -> str | None:
+    """``01/05/2023`` month first unless the first number cannot be a month; ``11/3/97``."""
+    first, second = int(match.group("a")), int(match.group("b"))
+    month, day = (second, first) if first > 12 else (first, second)
+    year = int(match.group("year"))
+    if len(match.group("year")) == 2:
+        year += 1900 if year >= SHORT_YEAR_PIVOT else 2000
+    return iso_date(year, month, day)
 
 
 def _date(match: re.Match[str], confidence: float, value: str) -> Candidate:
     return Candidate(match.start(), match.end(), EntityType.DATE, confidence, value)
-
-
-def find_money(full_text: str) -> list[Candidate]:
-    """Find US-dollar amounts and normalise them to a two-place decimal string.
-
-    ``$1,250,000.00`` -> ``1250000.00``; ``$2.5 million`` -> ``2500000.00``; ``USD 5,000`` and
-    ``5,000 dollars`` -> ``5000.00``. Other currencies are not extracted.
-
-    Args:
-        full_text: The document text.
-
-    Returns:
-        MONEY candidates: 0.95 with a dollar sign, 0.85 with ``USD`` or ``dollars``.
-    """
-    found: list[Candidate] = []
-    for pattern in (_MONEY_PREFIX, _MONEY_SUFFIX):
-        for match in pattern.finditer(full_text):
-            value = decimal_amount(match.group("number"), match.group("scale"))
-            if value is None:
-                continue
-            dollar_sign = pattern is _MONEY_PREFIX and "$" in match.group("currency")
-            found.append(
-                Candidate(
-                    match.start(),
-                    match.end(),
-                    EntityType.MONEY,
-                    0.95 if dollar_sign else 0.85,
-                    value,
-                )
-            )
-    return found

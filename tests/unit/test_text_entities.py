@@ -359,3 +359,189 @@ def test_extraction_is_deterministic():
     chunks = chunk_document(text, 300, 60)
 
     assert extract_entities(text, chunks) == extract_entities(text, chunks)
+
+
+def _of_type(text: str, entity_type: EntityType) -> list[tuple[str, str | None]]:
+    return [(s, n) for t, s, n in _found(text) if t is entity_type]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ('This Agreement is made by Jane Q. Roe (the "Executive") and the Company.', "Jane Q. Roe"),
+        ("Respectfully submitted,\nMartha Keane\nCounsel for Appellee", "Martha Keane"),
+        ("By: s/Caitlyn\nCase Manager", "Caitlyn"),
+        ("Signed: Omar Haddad\nDate:", "Omar Haddad"),
+        ("Attn: Priya Raman\n100 Main Street", "Priya Raman"),
+        ("Sincerely,\ns/ Tobias Wren\nCounsel for Appellant", "Tobias Wren"),
+        ("Entered for the Court\nMarcia Kell, Clerk", "Marcia Kell"),
+        ("Laura Finch, Esq.\nCounsel for Defendant", "Laura Finch"),
+        ("Before\nHoward, Chief Judge,\nand more.", "Howard"),
+        ("cc: Ruth B. Ginsberg\n", "Ruth B. Ginsberg"),
+        ("Plaintiff sues John Doe for damages.", "John Doe"),
+        ("ROY COOPER, GOVERNOR, in his official capacity, and", "Roy Cooper"),
+    ],
+)
+def test_people_without_an_honorific_or_role_word(text: str, name: str):
+    assert name in [n for _, n in _of_type(text, EntityType.PERSON)]
+
+
+def test_every_name_in_a_counsel_list_and_a_panel_is_a_person():
+    people = _of_type(
+        "Hyler & Agan PLLC, by Elizabeth Brooks Scherer, Troy D. Shelton and Kip D.\nNelson, "
+        "for plaintiffs.\nSelya and Barron, Circuit Judges.",
+        EntityType.PERSON,
+    )
+
+    assert [n for _, n in people] == [
+        "Elizabeth Brooks Scherer",
+        "Troy D. Shelton",
+        "Kip D. Nelson",
+        "Selya",
+        "Barron",
+    ]
+
+
+def test_titles_buildings_and_proceedings_are_not_people():
+    text = (
+        "Thomas F. Eagleton Courthouse\nby James W. Doggett, Deputy Solicitor\nGeneral, and "
+        "the United States Judicial Panel for Multidistrict Litigation (the “Panel”)"
+    )
+
+    assert [n for _, n in _of_type(text, EntityType.PERSON)] == ["James W. Doggett"]
+
+
+@pytest.mark.parametrize(
+    ("written", "court"),
+    [
+        ("D. Mass.", "United States District Court for the District of Massachusetts"),
+        ("Bankr. S.D. Tex.", "United States Bankruptcy Court for the Southern District of Texas"),
+        ("9th Cir.", "United States Court of Appeals for the Ninth Circuit"),
+        ("S.D.N.Y.", "United States District Court for the Southern District of New York"),
+    ],
+)
+def test_court_abbreviations_from_courts_db(written: str, court: str):
+    assert _found(f"The motion was denied ({written} 2019) and refiled.") == [
+        (EntityType.COURT, written, court)
+    ]
+
+
+def test_bare_state_abbreviations_and_dc_are_places_not_courts():
+    assert (
+        _of_type(
+            "Offices in Boston, Mass. and Washington, D.C. and Trenton, N.J.", EntityType.COURT
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "court"),
+    [
+        ("the First Circuit's decision", "United States Court of Appeals for the First Circuit"),
+        (
+            "United States Court of Appeals\nTenth Circuit",
+            "United States Court of Appeals for the Tenth Circuit",
+        ),
+        (
+            "the Judicial Panel on Multidistrict Litigation",
+            "United States Judicial Panel on Multidistrict Litigation",
+        ),
+    ],
+)
+def test_court_names_without_for_the_or_court_of_appeals(written: str, court: str):
+    assert [n for _, n in _of_type(written, EntityType.COURT)] == [court]
+
+
+@pytest.mark.parametrize(
+    ("written", "statute"),
+    [
+        ("28 U.S.C § 1331", "28 U.S.C. § 1331"),
+        ("Pub. L. No. 111-148", "Pub. L. No. 111-148"),
+        ("Fed.R.App.P. 4(a)(4)", "Fed. R. App. P. 4(a)(4)"),
+        ("FRAP 12(b)", "Fed. R. App. P. 12(b)"),
+        ("Federal Rule of Appellate Procedure 28(j)", "Fed. R. App. P. 28(j)"),
+        ("3d Cir. L.A.R. 113", "3d Cir. L.A.R. 113"),
+        ("Federal Circuit Rule 47.3", "Federal Circuit Rule 47.3"),
+        ("Rule 24.035", "Rule 24.035"),
+        ("N.C.G.S. § 7A-31", "N.C.G.S. § 7A-31"),
+    ],
+)
+def test_statutes_written_loosely(written: str, statute: str):
+    assert _found(f"Relief lies under {written} here.") == [(EntityType.STATUTE, written, statute)]
+
+
+def test_a_public_law_and_its_statutes_at_large_cite_are_two_statutes():
+    assert _of_type("See Pub. L. No. 111-148, 124 Stat. 119 (2010).", EntityType.STATUTE) == [
+        ("Pub. L. No. 111-148", "Pub. L. No. 111-148"),
+        ("124 Stat. 119", "124 Stat. 119"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "amount"),
+    [
+        ("$7.5 MM", "7500000.00"),
+        ("$40 K", "40000.00"),
+        ("$1.2bn", "1200000000.00"),
+        ("Twenty-Five Thousand and 00/100 Dollars ($25,000.00)", "25000.00"),
+        ("One Hundred Twenty-Three Dollars", "123.00"),
+        ("EUR 1,000", "1000.00 EUR"),
+        ("£250", "250.00 GBP"),
+        ("CHF 3.5 million", "3500000.00 CHF"),
+        ("10,000 CNY", "10000.00 CNY"),
+        ("€99.50", "99.50 EUR"),
+    ],
+)
+def test_money_with_multipliers_words_and_other_currencies(written: str, amount: str):
+    assert _found(f"Damages of {written} are due.") == [(EntityType.MONEY, written, amount)]
+
+
+def test_a_fraction_of_a_dollar_in_words_is_not_an_amount_of_100():
+    amounts = [n for _, n in _of_type("Fifty and 50/100 Dollars", EntityType.MONEY)]
+
+    assert amounts == ["50.50"]
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [("11/3/97", "1997-11-03"), ("1/2/05", "2005-01-02"), ("12/31/68", "2068-12-31")],
+)
+def test_dates_with_two_digit_years(written: str, iso: str):
+    assert _found(f"Signed {written} by the parties.") == [(EntityType.DATE, written, iso)]
+
+
+def test_a_section_number_with_dots_is_not_a_two_digit_year_date():
+    assert _of_type("Section 5.05.10 applies.", EntityType.DATE) == []
+
+
+def test_organisation_names_are_not_cut_short():
+    orgs = _of_type(
+        "Wells Fargo Bank, National Association and C. R. Bard, Inc. and KILPATRICK TOWNSEND &\n"
+        "STOCKTON LLP and Grace Community Chapel and the First Baptist Church of Waldoboro.",
+        EntityType.ORGANIZATION,
+    )
+
+    assert [s for s, _ in orgs] == [
+        "Wells Fargo Bank, National Association",
+        "C. R. Bard, Inc.",
+        "KILPATRICK TOWNSEND &\nSTOCKTON LLP",
+        "Grace Community Chapel",
+        "First Baptist Church of Waldoboro",
+    ]
+
+
+def test_a_jurisdiction_and_legal_form_is_a_description_not_a_name():
+    orgs = _of_type(
+        "Roe Capital Partners, L.P., a Delaware Limited Partnership, and Acme, Inc., a Texas "
+        "Corporation, agree.",
+        EntityType.ORGANIZATION,
+    )
+
+    assert [s for s, _ in orgs] == ["Roe Capital Partners, L.P.", "Acme, Inc."]
+
+
+def test_a_state_as_a_party_is_an_organisation():
+    assert _of_type("NICHOLE JAGELS v. STATE OF MISSOURI, Respondent", EntityType.ORGANIZATION) == [
+        ("STATE OF MISSOURI", "State of Missouri")
+    ]

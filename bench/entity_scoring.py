@@ -1,0 +1,166 @@
+"""Entity precision and recall against hand-labelled gold files: ``python -m bench.entity_scoring``.
+
+A gold file, ``bench/gold/<corpus file name>.entities.json``, lists every PERSON, ORGANIZATION,
+COURT, DATE, MONEY, STATUTE and CASE_CITATION on the pages it names::
+
+    {"document": "<corpus file name>", "pages": [1, 2],
+     "entities": [{"type": "PERSON", "text": "Jane Q. Roe"}, ...]}
+
+Scoring compares unique (type, normalised text) pairs per document, on the gold's pages only:
+texts are case-folded, whitespace is collapsed and surrounding punctuation stripped. A predicted
+mention is correct when its surface text or its ``normalized`` value equals a gold text of its
+type (so ``Mr. Gans``, normalised ``Gans``, matches a gold ``Gans``); every other prediction on
+those pages is a false positive. CASE_NUMBER mentions are not scored.
+
+Labelling conventions: names are written without honorific or role (``Gans``, not ``Mr.
+Gans``); an entity inside a larger one (a date or court inside a case citation) is not labelled
+on its own; ``Id.`` citations and generic references (``this Court``, ``the Panel``) are not
+labelled. The script is a benchmark: it prints figures and asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lexflow.text.mentions import EntityType, Mention
+
+GOLD_DIR = Path(__file__).parent / "gold"
+DEFAULT_CORPUS = Path("/work/shared/corpus/pdf")
+SCORED_TYPES = tuple(t for t in EntityType if t is not EntityType.CASE_NUMBER)
+
+_SPACE = re.compile(r"\s+")
+_EDGE_PUNCTUATION = "\"'“”‘’.,;:()[]{}<>-–—*/\\ "
+
+
+@dataclass(frozen=True, slots=True)
+class TypeScore:
+    """Scores for one entity type over one document (or summed over several)."""
+
+    tp: int
+    """Gold entities matched by at least one prediction."""
+    fp: int
+    """Distinct predicted texts that match no gold entity."""
+    fn: int
+    """Gold entities no prediction matched."""
+    false_positives: tuple[str, ...] = ()
+    false_negatives: tuple[str, ...] = ()
+
+    @property
+    def precision(self) -> float:
+        """tp / (tp + fp); 1.0 when nothing was predicted."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        """tp / (tp + fn); 1.0 when there was nothing to find."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    def __add__(self, other: TypeScore) -> TypeScore:
+        return TypeScore(
+            self.tp + other.tp,
+            self.fp + other.fp,
+            self.fn + other.fn,
+            self.false_positives + other.false_positives,
+            self.false_negatives + other.false_negatives,
+        )
+
+
+def normalise(text: str) -> str:
+    """Case-fold, collapse whitespace and strip surrounding punctuation."""
+    return _SPACE.sub(" ", text.casefold()).strip(_EDGE_PUNCTUATION)
+
+
+def score_entities(gold: dict[str, Any], mentions: Sequence[Mention]) -> dict[str, TypeScore]:
+    """Score one document's mentions against its gold file.
+
+    This signature is stable: ``bench/quality.py`` calls it.
+
+    Args:
+        gold: A parsed gold file: ``document``, ``pages`` (1-based) and ``entities``, each a
+            ``{"type": ..., "text": ...}`` object.
+        mentions: Every mention ``extract_entities`` returned for the whole document; those on
+            other pages, and CASE_NUMBER mentions, are ignored.
+
+    Returns:
+        A ``TypeScore`` per scored entity type name (``"PERSON"``, ...), every type present.
+    """
+    pages = set(gold["pages"])
+    expected: dict[str, set[str]] = {t.value: set() for t in SCORED_TYPES}
+    for entity in gold["entities"]:
+        expected[entity["type"]].add(normalise(entity["text"]))
+    predicted: dict[str, dict[str, set[str]]] = {t.value: {} for t in SCORED_TYPES}
+    for mention in mentions:
+        if mention.page not in pages or mention.entity_type is EntityType.CASE_NUMBER:
+            continue
+        forms = {normalise(mention.text)}
+        if mention.normalized:
+            forms.add(normalise(mention.normalized))
+        predicted[mention.entity_type.value].setdefault(normalise(mention.text), set()).update(
+            forms
+        )
+    return {name: _score(expected[name], predicted[name].items()) for name in expected}
+
+
+def _score(expected: set[str], predicted: Iterable[tuple[str, set[str]]]) -> TypeScore:
+    matched: set[str] = set()
+    wrong: list[str] = []
+    for surface, forms in predicted:
+        hits = forms & expected
+        matched |= hits
+        if not hits:
+            wrong.append(surface)
+    missed = sorted(expected - matched)
+    return TypeScore(len(matched), len(wrong), len(missed), tuple(sorted(wrong)), tuple(missed))
+
+
+def load_gold(gold_dir: Path = GOLD_DIR) -> list[dict[str, Any]]:
+    """Every gold file in ``gold_dir``, sorted by document name."""
+    files = sorted(gold_dir.glob("*.entities.json"))
+    return [json.loads(path.read_text(encoding="utf-8")) for path in files]
+
+
+def _extract(pdf: Path) -> list[Mention]:
+    # Imported here so the scoring functions stay importable without the OCR stack.
+    from lexflow.ocr.local import LocalOcrEngine
+    from lexflow.text.chunking import chunk_document
+    from lexflow.text.document_text import build_document_text
+    from lexflow.text.entities import extract_entities
+
+    text = build_document_text(list(LocalOcrEngine().iter_pages(pdf, "application/pdf")))
+    return extract_entities(text, chunk_document(text, 1500, 200))
+
+
+def _table(totals: dict[str, TypeScore]) -> str:
+    lines = [f"{'type':<14} {'prec':>6} {'recall':>6} {'tp':>4} {'fp':>4} {'fn':>4}"]
+    for name, s in totals.items():
+        row = f"{s.precision:6.2f} {s.recall:6.2f} {s.tp:4d} {s.fp:4d} {s.fn:4d}"
+        lines.append(f"{name:<14} {row}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("-v", "--verbose", action="store_true", help="list misses per document")
+    args = parser.parse_args(argv)
+    totals = {t.value: TypeScore(0, 0, 0) for t in SCORED_TYPES}
+    for gold in load_gold():
+        scores = score_entities(gold, _extract(args.corpus / gold["document"]))
+        for name, score in scores.items():
+            totals[name] += score
+            if args.verbose and (score.false_positives or score.false_negatives):
+                print(f"{gold['document']} {name}")
+                print(f"  FP {list(score.false_positives)}\n  FN {list(score.false_negatives)}")
+    print(_table(totals))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

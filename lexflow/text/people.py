@@ -1,0 +1,135 @@
+"""People named without an honorific or a party role before them.
+
+Filings and contracts name most people where the layout says who they are: a signature block
+(``s/ Jane Roe``, ``By:``, ``Signed:``, ``Respectfully submitted,``), an attention line, a title
+after the name (``Marcia M. Waldron, Clerk``, ``Selya and Barron, Circuit Judges``, ``Jane Roe,
+Esq.``), a counsel list (``Fox Rothschild LLP, by Jane Roe and John Doe``), a contract preamble
+(``Jane Q. Roe (the "Executive")``) or ``in his official capacity``. A full name with a middle
+initial (``Maria G. Danaher``) is a person wherever it stands, unless it names a building.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lexflow.text.mentions import Candidate, EntityType
+from lexflow.text.names import (
+    FULL_PERSON,
+    LEADING_NOISE,
+    NAME_END,
+    NAME_WORD,
+    PERSON,
+    UPPER_PERSON,
+    UPPER_WORD,
+    looks_like_org,
+)
+from lexflow.text.normalize import display_name, word_set
+
+SIGNATURE_CONFIDENCE = 0.85
+TITLE_CONFIDENCE = 0.8
+INITIAL_CONFIDENCE = 0.7
+
+# A name may wrap onto the next line in a counsel list ("Kip D.\nNelson").
+_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
+_ANY_NAME = rf"(?:{PERSON}|{UPPER_PERSON}|{UPPER_WORD})"
+_SIGNATURE = re.compile(
+    r"(?:(?<![\w/])s/|(?m:^)[ \t]*(?i:By|Signed|Name|Attn|Attention)\.?[ \t]*:[ \t]*(?:/?s/)?"
+    r"|(?i:Respectfully\s+submitted|Sincerely|Very\s+truly\s+yours),?[ \t]*\n\s*(?:/?s/)?)"
+    rf"[ \t]*(?P<name>{PERSON}|{UPPER_PERSON}){NAME_END}"
+)
+_TITLE = (
+    r"(?:(?i:Chief|Senior|Circuit|District|Magistrate|Bankruptcy|Associate|Presiding|U\.\s?S\.)"
+    r"[ \t]+)*(?i:Judges?|Justices?|Clerk(?:[ \t]+of[ \t]+Court)?|Governor|Esq\.?|Esquire"
+    r"|(?:(?:Special|Senior|Assistant|Deputy|Chief)\s+)*(?:Attorneys?|Solicitor)\s+General"
+    r"|Secretary|Commissioner|Director|Trustee|Mayor)(?![\w])|P\.J\.|C\.J\.|JJ?\.(?!\w)"
+)
+_TITLED = re.compile(
+    rf"(?<![\w.'’-])(?P<names>{_ANY_NAME}(?:,[ \t]+{_ANY_NAME})*(?:,?[ \t]+and[ \t]+{_ANY_NAME})?)"
+    rf",[ \t]*\n?[ \t]*(?:{_TITLE})"
+)
+_NAME_IN_LIST = re.compile(rf"{PERSON}|{UPPER_PERSON}|{UPPER_WORD}")
+_COUNSEL_LIST = re.compile(
+    rf",[ \t]+by[ \t]+(?P<names>{FULL_PERSON}{_GAP}?(?:,{_GAP}{FULL_PERSON})*"
+    rf"(?:,?{_GAP}and{_GAP}{FULL_PERSON})?)"
+)
+_WRAPPED_PERSON = re.compile(
+    rf"(?:(?:[A-Z]\.|{NAME_WORD}){_GAP}){{1,3}}{NAME_WORD}(?:,?[ \t]+(?:Jr\.|Sr\.|II|III|IV))?"
+)
+_DESCRIBED = re.compile(
+    rf"(?<![\w.'’-])(?P<name>{FULL_PERSON}|{UPPER_PERSON})(?:[ \t]*,?[ \t]*\((?:(?i:the|"
+    r"hereinafter)[ \t]+)?[\"“]|,[ \t]+(?:an[ \t]+individual|in[ \t]+(?:his|her|their)"
+    r"[ \t]+(?:official|individual)))"
+)
+_MIDDLE_INITIAL = re.compile(
+    rf"(?<![\w.'’-])(?P<name>{NAME_WORD}{_GAP}(?:[A-Z]\.{_GAP}){{1,2}}{NAME_WORD}"
+    rf"|[A-Z]\.{_GAP}{NAME_WORD}[ \t]+{NAME_WORD}"
+    rf"|{UPPER_WORD}{_GAP}(?:[A-Z]\.{_GAP}){{1,2}}{UPPER_WORD})"
+    r"(?P<generation>,?[ \t]+(?:Jr\.|Sr\.|II|III|IV)(?![\w]))?"
+    r"(?![\w'’-])(?![ \t]+(?i:Courthouse|Building|Center|Centre|Hall|Library|Street|Avenue"
+    r"|Road|Boulevard|Park|Bridge|School|Memorial|Federal))"
+)
+_PLACEHOLDER = re.compile(r"\b(?:John|Jane|Richard|Mary)[ \t]+(?:Doe|Roe)\b(?:[ \t]+\d+)?")
+_NOT_GIVEN_NAMES = word_set(
+    """fed cal supp app civ crim cir ct dist div no rev stat ann gen sec art ch para
+    department office court state county city bureau board deputy special assistant solicitor
+    attorney attorneys general chief senior"""
+)
+# Words that make a capitalised run a thing, a place or a proceeding rather than a person.
+_NOT_NAME_WORDS = word_set(
+    """courthouse building center centre hall library street avenue road boulevard park bridge
+    litigation panel products liability proceedings act agreement rules court district"""
+)
+
+
+def find_people(full_text: str) -> list[Candidate]:
+    """Find people in signature blocks, counsel lists, titles after the name and preambles.
+
+    Args:
+        full_text: The document text.
+
+    Returns:
+        PERSON candidates (the name alone, normalised for display): 0.85 in a signature or
+        attention line, 0.8 with a title after the name, in a counsel list, a preamble's
+        defined term or a placeholder (``John Doe``), 0.7 for a name with a middle initial.
+    """
+    found = [
+        *_matches(_SIGNATURE, full_text, SIGNATURE_CONFIDENCE),
+        *_matches(_DESCRIBED, full_text, TITLE_CONFIDENCE),
+        *_listed(_TITLED, _NAME_IN_LIST, full_text),
+        *_listed(_COUNSEL_LIST, _WRAPPED_PERSON, full_text),
+        *_matches(_MIDDLE_INITIAL, full_text, INITIAL_CONFIDENCE),
+    ]
+    for match in _PLACEHOLDER.finditer(full_text):
+        found.append(_person(match.start(), match.end(), TITLE_CONFIDENCE, match.group(0)))
+    return found
+
+
+def _matches(pattern: re.Pattern[str], full_text: str, confidence: float) -> Iterator[Candidate]:
+    for match in pattern.finditer(full_text):
+        start, end = match.start("name"), match.end("name")
+        if "generation" in pattern.groupindex and match.group("generation"):
+            end = match.end("generation")
+        if _is_name(full_text[start:end]):
+            yield _person(start, end, confidence, full_text[start:end])
+
+
+def _listed(pattern: re.Pattern[str], name: re.Pattern[str], full_text: str) -> Iterator[Candidate]:
+    """Each name in ``A, B and C, Circuit Judges`` or ``LLP, by A, B and C``."""
+    for match in pattern.finditer(full_text):
+        for each in name.finditer(full_text, match.start("names"), match.end("names")):
+            if _is_name(each.group(0)):
+                yield _person(each.start(), each.end(), TITLE_CONFIDENCE, each.group(0))
+
+
+def _is_name(text: str) -> bool:
+    words = [w.strip(".,'’").lower() for w in text.split()]
+    if not words or words[0] in LEADING_NOISE or words[0] in _NOT_GIVEN_NAMES:
+        return False
+    if words[-1] in LEADING_NOISE or not _NOT_NAME_WORDS.isdisjoint(words):
+        return False
+    return not looks_like_org(text)
+
+
+def _person(start: int, end: int, confidence: float, name: str) -> Candidate:
+    return Candidate(start, end, EntityType.PERSON, confidence, display_name(name))

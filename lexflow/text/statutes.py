@@ -1,0 +1,107 @@
+"""Statutes and rules that eyecite 2.7 does not find, or finds with the wrong span.
+
+eyecite knows the reporters-db list of codes and finds ``42 U.S.C. § 1983`` and ``Cal. Civ. Code
+§ 1542``; these rules cover what it misses in court filings: U.S.C./C.F.R. sections written
+loosely (``28 U.S.C § 1331``, ``15 U.S.C. § 78j(b)``), public laws and the Statutes at Large
+(eyecite reads ``Pub. L. No. 111-148, 124`` as one citation), federal rules however spaced
+(``Fed.R.App.P. 4(a)(4)``, ``FRAP 12(b)``, ``Federal Rule of Appellate Procedure 28(j)``),
+circuit local rules (``3d Cir. L.A.R. 113``, ``Federal Circuit Rule 47.3``), numbered court rules
+(``Rule 24.035``) and state codes cited by an abbreviation before ``§`` (``N.C.G.S. § 7A-31``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lexflow.text.mentions import Candidate, EntityType
+from lexflow.text.normalize import collapse_space
+
+FALLBACK_CONFIDENCE = 0.85
+LOOSE_CONFIDENCE = 0.8
+
+_SUB = r"(?:\([A-Za-z0-9]{1,4}\))*"
+_SECTION = rf"(?P<section>\d+[A-Za-z]*(?:[.\-:]\d+[A-Za-z]*)*)(?P<sub>{_SUB})"
+_CODE = re.compile(
+    r"\b(?P<title>\d{1,2})\s+(?P<code>U\.?\s?S\.?\s?C\.?(?:\s?A\.?)?|C\.?\s?F\.?\s?R\.?)\s*"
+    rf"(?:§§?\s*|(?i:sec(?:tion)?\.?)\s+)?{_SECTION}(?![\w§])"
+)
+_FEDERAL_RULE = re.compile(
+    r"\bFed(?:eral|\.)?\s*R(?:ule)?s?\.?\s*(?:of\s+)?(?P<kind>Civ|Crim|Evid|App|Bankr)[a-z]*\.?"
+    rf"(?:\s*P(?:roc(?:edure)?)?\.?)?\s*(?P<rule>\d+(?:\.\d+)?)(?P<sub>{_SUB})"
+)
+_RULE_ACRONYM = re.compile(
+    rf"\b(?P<kind>FRAP|FRCP|FRCrP|FRE|FRBP)\s+(?P<rule>\d+(?:\.\d+)?)(?P<sub>{_SUB})(?![\w.])"
+)
+_ACRONYM_KIND = {"FRAP": "App", "FRCP": "Civ", "FRCRP": "Crim", "FRE": "Evid", "FRBP": "Bankr"}
+_PUBLIC_LAW = re.compile(
+    r"\bPub(?:lic|\.)?\s*L(?:aw|\.)?\s*(?:No\.\s*)?(?P<congress>\d{2,3})\s*[-–]\s*(?P<n>\d{1,4})\b"
+)
+_STATUTES_AT_LARGE = re.compile(r"\b(?P<volume>\d{1,3})\s+Stat\.\s+(?P<page>\d{1,5})\b")
+_ORDINAL = r"\d{1,2}(?:st|nd|rd|th|d)|First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth"
+_LOCAL_RULE = re.compile(
+    rf"\b(?:{_ORDINAL}|Tenth|Eleventh|Federal|D\.\s?C\.)\s+Cir(?:cuit|\.)\s+"
+    r"(?:L\.?\s?A\.?\s?R\.?|I\.?\s?O\.?\s?P\.?|Local\s+Rule|R(?:ule)?\.?)\s*(?:Misc\.\s*)?"
+    rf"\d+[A-Za-z]?(?:\.\d+)*{_SUB}"
+)
+# Capital "Rule" and a number: "Rule 24.035", "Rule 12(b)(6)"; "rule 5" in prose is not a cite.
+_NUMBERED_RULE = re.compile(rf"\bRules?\s+\d+[A-Za-z]?(?:\.\d+)*{_SUB}(?![\w.]*\d)")
+# An abbreviated code right before a section sign: "N.C.G.S. § 7A-31", "Tex. Penal C. § 1".
+_ABBREVIATED_CODE = re.compile(
+    rf"(?<![\w.])(?P<code>(?:[A-Z][A-Za-z]{{0,5}}\.[ \t]?){{2,6}})[ \t]*§§?[ \t]*{_SECTION}"
+)
+
+
+def find_fallback_statutes(full_text: str) -> list[Candidate]:
+    """Find the statutes and rules eyecite misses (see the module docstring).
+
+    Args:
+        full_text: The document text.
+
+    Returns:
+        STATUTE candidates: 0.85 for codes, public laws and federal rules, 0.8 for local rules,
+        numbered court rules and abbreviated state codes. Each normalises to one spelling,
+        ``28 U.S.C. § 1331``, ``Pub. L. No. 111-148``, ``Fed. R. App. P. 4(a)(4)``; the looser
+        forms to their text with whitespace collapsed.
+    """
+    found: list[Candidate] = []
+    for match in _CODE.finditer(full_text):
+        code = "U.S.C." if match.group("code").upper().startswith("U") else "C.F.R."
+        value = f"{match.group('title')} {code} § {match.group('section')}{match.group('sub')}"
+        found.append(_statute(match, FALLBACK_CONFIDENCE, value))
+    for match in _FEDERAL_RULE.finditer(full_text):
+        value = _federal_rule(match.group("kind"), match.group("rule") + match.group("sub"))
+        found.append(_statute(match, FALLBACK_CONFIDENCE, value))
+    for match in _RULE_ACRONYM.finditer(full_text):
+        kind = _ACRONYM_KIND[match.group("kind").upper()]
+        value = _federal_rule(kind, match.group("rule") + match.group("sub"))
+        found.append(_statute(match, FALLBACK_CONFIDENCE, value))
+    for match in _PUBLIC_LAW.finditer(full_text):
+        value = f"Pub. L. No. {match.group('congress')}-{match.group('n')}"
+        found.append(_statute(match, FALLBACK_CONFIDENCE, value))
+    for match in _STATUTES_AT_LARGE.finditer(full_text):
+        value = f"{match.group('volume')} Stat. {match.group('page')}"
+        found.append(_statute(match, FALLBACK_CONFIDENCE, value))
+    for pattern in (_LOCAL_RULE, _NUMBERED_RULE, _ABBREVIATED_CODE):
+        for match in pattern.finditer(full_text):
+            found.append(_statute(match, LOOSE_CONFIDENCE, _tidy(match.group(0))))
+    return found
+
+
+def is_public_law(text: str) -> bool:
+    """Whether eyecite's law citation is a public law, which ``find_fallback_statutes`` owns."""
+    return _PUBLIC_LAW.match(text) is not None
+
+
+def _federal_rule(kind: str, rule: str) -> str:
+    kind = kind.capitalize()
+    if kind == "Evid":
+        return f"Fed. R. Evid. {rule}"
+    return f"Fed. R. {kind}. P. {rule}"
+
+
+def _statute(match: re.Match[str], confidence: float, value: str) -> Candidate:
+    return Candidate(match.start(), match.end(), EntityType.STATUTE, confidence, value)
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"(§+)\s*", r"\1 ", collapse_space(text))
