@@ -1,7 +1,8 @@
 """One string for the whole document, with a map from character offsets back to pages.
 
 Every later stage (chunks, mentions, relationships) addresses text by offsets into this string,
-so a stored offset always means the same character whatever the chunking was.
+so a stored offset always means the same character whatever the chunking was. Words hyphenated
+across line ends are mended here (``hyphenation``), once, so every stage sees them whole.
 """
 
 from __future__ import annotations
@@ -11,13 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lexflow.ocr.types import OcrPage
+from lexflow.text.hyphenation import mend_page_texts
 
 PAGE_SEPARATOR = "\n\n"
 
 
 @dataclass(frozen=True, slots=True)
 class PageSpan:
-    """Where one page's text sits in the full text: ``full_text[start:end]`` is the page."""
+    """Where one page's text sits in the full text: ``full_text[start:end]`` is the page.
+
+    That is the page's text with hyphenated words mended, which equals ``OcrPage.text`` unless a
+    word was hyphenated across two of its lines.
+    """
 
     page: int
     start: int
@@ -72,7 +78,10 @@ def build_document_text(pages: Sequence[OcrPage]) -> DocumentText:
     """Join the pages' text into one string, recording each page's span.
 
     Pages are joined with a blank line (``"\\n\\n"``), which the chunker treats as a paragraph
-    boundary, so a page break is always a preferred place to split.
+    boundary, so a page break is always a preferred place to split. Within a page, a word
+    hyphenated across a line end comes out whole ("continu-" + "ation" gives "continuation"),
+    while a real hyphen stays ("Smith-Jones"); see ``hyphenation`` for the rules. Words are never
+    joined across pages.
 
     Args:
         pages: The OCR pages in reading order.
@@ -83,11 +92,10 @@ def build_document_text(pages: Sequence[OcrPage]) -> DocumentText:
     parts: list[str] = []
     spans: list[PageSpan] = []
     offset = 0
-    for i, page in enumerate(pages):
+    for i, (page, text) in enumerate(zip(pages, mend_page_texts(pages), strict=True)):
         if i:
             parts.append(PAGE_SEPARATOR)
             offset += len(PAGE_SEPARATOR)
-        text = page.text
         parts.append(text)
         spans.append(PageSpan(page=page.number, start=offset, end=offset + len(text)))
         offset += len(text)

@@ -63,3 +63,69 @@ def test_no_pages_give_empty_text_without_pages():
     assert text.pages == ()
     with pytest.raises(ValueError):
         text.page_at(0)
+
+
+# --- words hyphenated across line ends ----------------------------------------------------------
+
+
+def test_a_word_hyphenated_across_a_line_end_is_whole_in_the_full_text():
+    pages = [
+        _page(1, "CAPTION", "the motion to adjourn-"),
+        _page(2, "ment. The Court granted a continu-", "ation of the stay."),
+    ]
+
+    text = build_document_text(pages)
+
+    # never across a page: the pages in between may hold footnotes, exhibits, anything
+    assert text.full_text == (
+        "CAPTION\nthe motion to adjourn-\n\nment. The Court granted a continuation of the stay."
+    )
+    assert text.page_at(text.full_text.index("continuation")) == 2
+
+
+def test_real_hyphens_at_a_line_end_stay_and_the_line_is_joined():
+    page = _page(
+        1,
+        "The non-compete clause binds Mary Smith-",
+        "Jones in Case No. 1:23-",
+        "cv-04567; a narrow non-",
+        "compete would not.",
+    )
+
+    text = build_document_text([page]).full_text
+
+    assert text == (
+        "The non-compete clause binds Mary Smith-Jones in Case No. 1:23-cv-04567; "
+        "a narrow non-compete would not."
+    )
+
+
+def test_page_spans_stay_exact_when_words_are_mended():
+    pages = [
+        _page(1, "the continu-", "ation"),
+        _page(2, "no breaks here"),
+        _page(4, "Okla-", "homa and the indi-", "cation", "end"),
+    ]
+
+    text = build_document_text(pages)
+
+    expected = ["the continuation", "no breaks here", "Oklahoma and the indication\nend"]
+    assert text.full_text == "\n\n".join(expected)
+    assert [text.full_text[s.start : s.end] for s in text.pages] == expected
+    assert text.pages == (PageSpan(1, 0, 16), PageSpan(2, 18, 32), PageSpan(4, 34, 65))
+    assert {text.page_at(i) for i in range(34, 66)} == {4}
+    assert text.page_range(0, len(text.full_text)) == (1, 4)
+
+
+def test_pleading_line_numbers_between_the_halves_do_not_stop_the_join():
+    page = OcrPage(
+        number=1,
+        lines=[
+            OcrLine(text="the continu-", confidence=100.0),
+            OcrLine(text="12", confidence=100.0, role="line-number"),
+            OcrLine(text="ation of the stay", confidence=100.0),
+            OcrLine(text="Page 1 of 2", confidence=100.0, role="footer"),
+        ],
+    )
+
+    assert build_document_text([page]).full_text == "the continuation of the stay\nPage 1 of 2"
