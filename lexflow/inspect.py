@@ -9,13 +9,22 @@ encrypted with an empty user password (only an owner password restricting printi
 common on court and e-filing downloads) opens without a password in pdfium, so it is accepted and
 reported with ``encrypted=True``; a stage that cannot handle encryption (Textract) can route on it.
 
-A PDF without a ``%%EOF`` marker near its end is rejected as truncated even when pdfium manages to
-rebuild it: a cut-short download silently loses pages, which a legal pipeline must not do.
+Damage: a PDF is accepted when pdfium opens it and every page it declares loads; whatever follows
+the last ``%%EOF`` (NUL padding from court systems, whitespace, an HTML error page, a second copy)
+does not matter, as it does not to any PDF reader. A download cut short is still refused, even when
+pdfium rebuilds it and its pages load: the lost bytes may be an incremental update (a redaction,
+a signature, added pages) and what pdfium shows is then the older revision. Every revision of a
+PDF ends with ``startxref`` (the pointer to its cross-reference section), so a file whose last
+object (``12 0 obj ... endobj``) has no ``startxref`` after it stops inside a revision: it was cut.
+pdfium's own flag (``FPDF_DocumentHasValidCrossReferenceTable``) cannot tell: it is false for any
+file padded with more than about 1 KiB, and true for one cut inside an incremental update. The
+check follows the stream (``PdfEndScan``), so it needs no more memory than the hashing does.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -31,6 +40,7 @@ from lexflow.errors import (
     UnsupportedDocumentError,
 )
 from lexflow.ocr import render
+from lexflow.ocr.text_layer import PageReading, assess_page
 
 MEDIA_TYPE_PDF = "application/pdf"
 MEDIA_TYPE_PNG = "image/png"
@@ -43,8 +53,12 @@ SUPPORTED_MEDIA_TYPES = frozenset(
 CHUNK_SIZE = 1024 * 1024
 HEAD_SIZE = 8192
 """Bytes needed to recognise a type (a PDF header may sit anywhere in the first 1024)."""
-TAIL_SIZE = 4096
-"""``%%EOF`` must appear within this many final bytes (the spec says 1024; some writers pad)."""
+_OBJECT_HEADER = re.compile(rb"\d[\x00\t\n\f\r ]+\d+[\x00\t\n\f\r ]+obj")
+"""``12 0 obj``, where an object starts (``endobj`` is not matched: no digits before it)."""
+_OBJECT_END = b"endobj"
+_XREF_POINTER = b"startxref"
+_CARRY = 64
+"""Bytes kept from one chunk to the next, so a marker cut in two by a chunk boundary is seen."""
 
 _CLAIMED = {
     ".pdf": "a PDF",
@@ -86,7 +100,8 @@ class DocumentInfo:
     has_text_layer: bool | None
     """PDFs: whether any page has a usable text layer. Images: ``None`` (not applicable)."""
     text_layer_pages: tuple[int, ...]
-    """1-based pages whose text layer is good enough to skip OCR."""
+    """1-based pages whose text layer holds the page's content, so OCR can skip them
+    (``lexflow.ocr.text_layer``: a stamped header over a scan does not)."""
     encrypted: bool
     """A PDF encrypted with an empty user password (readable, restricted by an owner password)."""
 
@@ -121,16 +136,16 @@ def inspect_file(
         with path.open("rb") as file:
             media_type = sniff_media_type(file.read(HEAD_SIZE), name=path.name)
             file.seek(0)
-            digest, size, tail = hashlib.sha256(), 0, b""
+            digest, size, end = hashlib.sha256(), 0, PdfEndScan()
             for chunk in iter(lambda: file.read(CHUNK_SIZE), b""):
                 digest.update(chunk)
                 size += len(chunk)
-                tail = (tail + chunk[-TAIL_SIZE:])[-TAIL_SIZE:]
+                end.feed(chunk)
     except OSError as exc:
         raise SourceNotFoundError(f"{path} cannot be read: {exc.strerror or exc}") from exc
     check_size(size, max_bytes=max_bytes, name=path.name)  # it may have grown since stat()
     if media_type == MEDIA_TYPE_PDF:
-        check_pdf_tail(tail)
+        check_pdf_end(end)
     return _describe(
         path, path.name, media_type, digest.hexdigest(), size, max_pages, min_text_chars
     )
@@ -202,8 +217,9 @@ def _spool(
     max_pages: int,
     min_text_chars: int,
 ) -> DocumentInfo:
-    digest, total, tail = hashlib.sha256(), len(first), first[-TAIL_SIZE:]
+    digest, total, end = hashlib.sha256(), len(first), PdfEndScan()
     digest.update(first)
+    end.feed(first)
     try:
         with target.open("wb") as out:
             out.write(first)
@@ -213,13 +229,13 @@ def _spool(
                     raise TransientError(f"{name}: stream is longer than its declared {size} bytes")
                 digest.update(chunk)
                 out.write(chunk)
-                tail = (tail + chunk[-TAIL_SIZE:])[-TAIL_SIZE:]
+                end.feed(chunk)
     except OSError as exc:
         raise TransientError(f"cannot spool {name} to {target}: {exc.strerror or exc}") from exc
     if total != size:
         raise TransientError(f"{name}: stream ended after {total} of {size} bytes")
     if media_type == MEDIA_TYPE_PDF:
-        check_pdf_tail(tail)
+        check_pdf_end(end)
     return _describe(target, name, media_type, digest.hexdigest(), total, max_pages, min_text_chars)
 
 
@@ -311,11 +327,52 @@ def check_page_count(pages: int, *, max_pages: int, name: str = "document") -> N
         )
 
 
-def check_pdf_tail(tail: bytes) -> None:
-    """Raises BadDocumentError when a PDF's last bytes lack the ``%%EOF`` marker."""
-    if b"%%EOF" not in tail:
+class PdfEndScan:
+    """Follows a file chunk by chunk and remembers where its last object and last ``startxref`` are.
+
+    Only two offsets and a few carried-over bytes are kept (a marker may straddle two chunks),
+    so a 500 MB file costs no memory.
+    """
+
+    def __init__(self) -> None:
+        self.last_object = -1
+        """Offset of the last object header (``12 0 obj``) or ``endobj``; -1 when there is none."""
+        self.last_xref_pointer = -1
+        """Offset of the last ``startxref``, -1 when there is none."""
+        self._seen = 0
+        self._carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        """Scan the next ``chunk`` of the file."""
+        data = self._carry + chunk
+        base = self._seen - len(self._carry)
+        positions = [m.start() for m in _OBJECT_HEADER.finditer(data)][-1:]
+        positions.append(data.rfind(_OBJECT_END))
+        found = max(positions)
+        if found >= 0:
+            self.last_object = max(self.last_object, base + found)
+        found = data.rfind(_XREF_POINTER)
+        if found >= 0:
+            self.last_xref_pointer = max(self.last_xref_pointer, base + found)
+        self._seen += len(chunk)
+        self._carry = data[-_CARRY:]
+
+    @property
+    def cut_inside_revision(self) -> bool:
+        """Whether the file stops before the ``startxref`` that must follow its last object."""
+        return self.last_xref_pointer < 0 or self.last_object > self.last_xref_pointer
+
+
+def check_pdf_end(scan: PdfEndScan) -> None:
+    """Raises BadDocumentError when a PDF was cut short inside its last revision.
+
+    Bytes after the final ``%%EOF`` are not judged here; whether the PDF opens and its pages
+    load is checked by pdfium afterwards.
+    """
+    if scan.cut_inside_revision:
         raise BadDocumentError(
-            "PDF is truncated or damaged: it does not end with %%EOF, so it was probably cut short"
+            "PDF is truncated or damaged: it stops before the cross-reference section (startxref) "
+            "that must follow its last object, so it was probably cut short"
         )
 
 
@@ -368,7 +425,8 @@ def _describe_pdf(
             with render.PDFIUM_LOCK:  # per page, so other threads' pdfium work interleaves
                 page = render.load_page(pdf, number)
                 try:
-                    if render.has_usable_text_layer(page, min_chars=min_text_chars):
+                    verdict = assess_page(page, min_chars=min_text_chars)
+                    if verdict.reading is PageReading.TEXT_LAYER:
                         text_pages.append(number)
                 finally:
                     page.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -348,3 +349,127 @@ def test_empty_stream(tmp_path: Path) -> None:
         inspect_stream(
             iter([b""]), size=0, name="blank.pdf", max_bytes=MAX_BYTES, max_pages=MAX_PAGES
         )
+
+
+# --- bytes after %%EOF, and downloads cut short --------------------------------------------------
+
+
+def _two_page_pdf() -> bytes:
+    return docgen.pdf_bytes([docgen.TextPage(docgen.CAPTION), docgen.TextPage(docgen.CONTRACT)])
+
+
+def _with_redaction(base: bytes) -> bytes:
+    """``base`` with an incremental update replacing page 1's content (object 5) by "REDACTED"."""
+    size = int(base[base.rindex(b"/Size ") + 6 :].split(maxsplit=1)[0])
+    prev = int(base[base.rindex(b"startxref") + 9 :].split(maxsplit=1)[0])
+    content = b"BT /F1 11 Tf 72 700 Td (REDACTED) Tj ET"
+    update = b"5 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (len(content), content)
+    xref = len(base) + len(update)
+    update += b"xref\n0 1\n0000000000 65535 f \n5 1\n%010d 00000 n \n" % len(base)
+    update += b"trailer\n<< /Size %d /Root 1 0 R /Prev %d >>\n" % (size, prev)
+    return base + update + b"startxref\n%d\n%%%%EOF\n" % xref
+
+
+AFTER_EOF = {
+    "nul-5KB": b"\x00" * 5000,
+    "nul-1MB": b"\x00" * (1024 * 1024),
+    "whitespace": b"\r\n \t\n" * 1500,
+    "garbage": bytes(random.Random(11).randrange(256) for _ in range(6000)),
+    "html-page": b"<!DOCTYPE html>\n<html><body>" + b"<p>Session expired</p>" * 300 + b"</html>\n",
+}
+
+
+@pytest.mark.parametrize("extra", AFTER_EOF.values(), ids=AFTER_EOF.keys())
+def test_bytes_after_the_last_eof_do_not_make_a_readable_pdf_bad(
+    tmp_path: Path, extra: bytes
+) -> None:
+    """Court systems pad PDFs with NULs; every reader opens them, so must we (issue 11)."""
+    data = _two_page_pdf() + extra
+    path = tmp_path / "padded.pdf"
+    path.write_bytes(data)
+
+    info = _inspect(path)
+    streamed = inspect_stream(
+        _chunks(data, 64 * 1024),
+        size=len(data),
+        name="padded.pdf",
+        max_bytes=MAX_BYTES,
+        max_pages=MAX_PAGES,
+    )
+
+    assert (info.page_count, info.text_layer_pages) == (2, (1, 2))
+    assert streamed == info
+
+
+def test_pdf_whose_writer_left_out_the_final_eof_is_accepted(tmp_path: Path) -> None:
+    data = _two_page_pdf()
+    path = tmp_path / "no-eof-marker.pdf"
+    path.write_bytes(data[: data.rindex(b"%%EOF")])
+
+    assert _inspect(path).page_count == 2
+
+
+@pytest.mark.parametrize(
+    "cut_before",
+    [b"endstream", b"\nendobj", b"xref\n0 1", b"trailer", b"startxref"],
+    ids=[
+        "in-the-stream",
+        "before-endobj",
+        "before-the-xref",
+        "before-the-trailer",
+        "before-startxref",
+    ],
+)
+def test_download_cut_inside_an_incremental_update_is_refused(
+    tmp_path: Path, cut_before: bytes
+) -> None:
+    """pdfium reads such a file as its older revision (the unredacted page): every page loads,
+    and the older revision's %%EOF is among the last bytes, so only the structure shows the cut."""
+    data = _with_redaction(_two_page_pdf())
+    whole, cut = tmp_path / "whole.pdf", tmp_path / "cut.pdf"
+    whole.write_bytes(data)
+    data = data[: data.rindex(cut_before)]
+    cut.write_bytes(data)
+
+    assert _inspect(whole).page_count == 2
+    with pytest.raises(BadDocumentError, match=r"PDF is truncated or damaged: .*cut short"):
+        _inspect(cut)
+    with pytest.raises(BadDocumentError, match=r"PDF is truncated or damaged: .*cut short"):
+        inspect_stream(
+            _chunks(data, 7),
+            size=len(data),
+            name="cut.pdf",
+            max_bytes=MAX_BYTES,
+            max_pages=MAX_PAGES,
+        )
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5, 8, 9, 64])
+def test_end_scan_finds_markers_split_across_chunks(chunk: int) -> None:
+    data = _two_page_pdf()
+    whole, pieces = inspection.PdfEndScan(), inspection.PdfEndScan()
+    whole.feed(data)
+    for piece in _chunks(data, chunk):
+        pieces.feed(piece)
+
+    assert (pieces.last_object, pieces.last_xref_pointer) == (
+        data.rindex(b"endobj"),
+        data.rindex(b"startxref"),
+    )
+    assert (whole.last_object, whole.last_xref_pointer) == (
+        pieces.last_object,
+        pieces.last_xref_pointer,
+    )
+    assert not pieces.cut_inside_revision
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 64])
+def test_end_scan_sees_an_object_cut_in_half_whatever_the_chunks(chunk: int) -> None:
+    data = _with_redaction(_two_page_pdf())
+    data = data[: data.rindex(b"endstream")]
+    scan = inspection.PdfEndScan()
+    for piece in _chunks(data, chunk):
+        scan.feed(piece)
+
+    assert scan.last_object == data.rindex(b"5 0 obj")
+    assert scan.cut_inside_revision
