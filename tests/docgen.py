@@ -449,7 +449,7 @@ def scanned_pdf(
 
 ECF_HEADER = (
     "Case 4:08-cv-02214-SBA Document 26 Filed 01/29/2009 Page 1 of 2 "
-    "Case 4:08-cv-02214-SBA Document 27 Filed 02/03/09 Page 1 of 2"
+    "Case 4:08-cv-02214-SBA Document 27 Filed 02/03/09 Page 1 of 2 PageID #: 1182"
 )
 """A court's electronic-filing header, stamped twice as text over a scanned page: more than 100
 letters and digits, so a character count alone takes it for the page's text."""

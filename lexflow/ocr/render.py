@@ -1,8 +1,9 @@
 """Page access for the local engine and for inspection: open PDFs, read text layers, render pages.
 
-This is the one module that touches pdfium and Pillow. PDFium is not thread-safe, not even across
-different documents, and activities may run in a thread pool, so every pdfium call made here or
-by callers holding a ``PdfDocument`` from ``open_pdf`` must happen under ``PDFIUM_LOCK``.
+This module and ``text_layer`` are the ones that touch pdfium. PDFium is not thread-safe, not
+even across different documents, and activities may run in a thread pool, so every pdfium call
+made here or by callers holding a ``PdfDocument`` from ``open_pdf`` must happen under
+``PDFIUM_LOCK``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import ctypes
 import math
 import threading
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,10 +30,6 @@ MAX_RENDER_SIDE_PX = 5000
 
 MIN_TEXT_LAYER_CHARS = 32
 """Letters and digits a page's text layer needs before it replaces OCR."""
-
-IMAGE_PAGE_MIN_CHARS = 100
-"""The same, for a page mostly covered by images: a scanned page often carries a small text
-layer (ECF header, Bates number) that must not hide the unrecognised scan underneath."""
 
 LINE_END_HYPHEN = 0x02
 """pdfium's code for a hyphen that ends a line: the text shows "-" there and the line ends;
@@ -107,41 +103,6 @@ def _load(pdf: pdfium.PdfDocument, page_number: int) -> pdfium.PdfPage:
         raise BadDocumentError(
             f"PDF is truncated or damaged: page {page_number} cannot be read"
         ) from exc
-
-
-def has_usable_text_layer(page: pdfium.PdfPage, *, min_chars: int = MIN_TEXT_LAYER_CHARS) -> bool:
-    """Whether the page's text layer is good enough to skip OCR. Caller holds ``PDFIUM_LOCK``.
-
-    Good enough means at least ``min_chars`` letters and digits (``IMAGE_PAGE_MIN_CHARS`` when
-    images cover most of the page), mostly letters and digits among the non-space characters,
-    and little undecodable text (U+FFFD, private-use or control characters from fonts without
-    a Unicode map).
-    """
-    textpage = page.get_textpage()
-    try:
-        text = textpage.get_text_range()
-    finally:
-        textpage.close()
-    visible = [ch for ch in text if not ch.isspace()]
-    meaningful = sum(ch.isalnum() for ch in visible)
-    undecodable = sum(ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cc") for ch in visible)
-    if not visible or meaningful < 0.5 * len(visible) or undecodable > 0.1 * len(visible):
-        return False
-    needed = min_chars
-    if _image_coverage(page) >= 0.5:
-        needed = max(min_chars, IMAGE_PAGE_MIN_CHARS)
-    return meaningful >= needed
-
-
-def _image_coverage(page: pdfium.PdfPage) -> float:
-    width, height = page.get_size()
-    if width <= 0 or height <= 0:
-        return 0.0
-    covered = 0.0
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
-        left, bottom, right, top = obj.get_bounds()
-        covered += max(0.0, right - left) * max(0.0, top - bottom)
-    return min(1.0, covered / (width * height))
 
 
 def read_text_layer(page: pdfium.PdfPage) -> list[OcrLine]:

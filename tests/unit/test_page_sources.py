@@ -15,6 +15,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from lexflow.errors import ConfigError
+from lexflow.inspect import inspect_file
 from lexflow.ocr import orientation, render
 from lexflow.ocr.line_merge import merge_text_layer_and_ocr
 from lexflow.ocr.local import LocalOcrEngine
@@ -211,3 +212,18 @@ def test_pdfium_reports_a_line_end_hyphen_as_a_hyphen(tmp_path: Path) -> None:
         "The parties agree that the continu-",
         "ation of the lease is void.",
     ]
+
+
+def test_a_stamped_scan_is_not_counted_among_the_pages_ocr_can_skip(tmp_path: Path) -> None:
+    # with Textract, TEXTRACT_SKIP_TEXT_LAYER_PAGES reads these pages locally and sends the rest
+    path = docgen.pdf_bytes(
+        [
+            docgen.TextPage(docgen.CAPTION),
+            docgen.ScanPage(docgen.text_image(docgen.ORDER), stamp=docgen.ECF_HEADER),
+        ]
+    )
+    (tmp_path / "filing.pdf").write_bytes(path)
+
+    info = inspect_file(tmp_path / "filing.pdf", max_bytes=10**8, max_pages=10)
+
+    assert (info.text_layer_pages, info.ocr_pages) == ((1,), (2,))
