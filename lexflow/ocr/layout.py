@@ -389,7 +389,9 @@ def _is_wordy(text: str) -> bool:
 def _line_numbers(lines: list[_Line]) -> set[int]:
     """Indices of pleading-paper line numbers: a rising run of 1..28 left of all other text.
 
-    Left of *all* of it, so a table's column of quantities is never taken for line numbers.
+    Left of *all* the text beside the run, so a table's column of quantities is never taken for
+    line numbers; text above or below the run (a filing stamp across the top margin) does not
+    count, since pleading paper numbers only the body's lines.
     """
     numbered = [
         ln for ln in lines if _number(ln.text) is not None and ln.box.right <= LINE_NUMBER_MARGIN
@@ -397,7 +399,14 @@ def _line_numbers(lines: list[_Line]) -> set[int]:
     if len(numbered) < MIN_LINE_NUMBERS:
         return set()
     ids = {ln.index for ln in numbered}
-    body_left = min((ln.box.left for ln in lines if ln.index not in ids), default=1.0)
+    top = min(ln.box.top for ln in numbered)
+    bottom = max(ln.box.bottom for ln in numbered)
+    beside = [
+        ln
+        for ln in lines
+        if ln.index not in ids and top <= (ln.box.top + ln.box.bottom) / 2 <= bottom
+    ]
+    body_left = min((ln.box.left for ln in beside), default=1.0)
     rights = statistics.median(ln.box.right for ln in numbered)
     margin = [
         ln for ln in numbered if abs(ln.box.right - rights) < 0.03 and ln.box.right < body_left

@@ -78,6 +78,21 @@ def test_pleading_line_numbers_get_their_role_and_leave_the_text() -> None:
     assert column_count(lines) == 1
 
 
+def test_line_numbers_are_found_under_a_filing_stamp_that_spans_the_top_margin() -> None:
+    # CM/ECF stamps its header from the page's left edge, left of the numbers themselves
+    stamp = line("Case 8:16-cv-01261 Document 40 Filed 08/05/16 Page 2 of 4", 0.1, 0.02, 0.8)
+    lines = [stamp]
+    for n in range(1, 29):
+        top = 0.08 + (n - 1) * 0.03
+        lines.append(line(str(n), 0.12, top, 0.02))
+        lines.append(line(f"{PROSE[n % 6]}, line {n}", 0.17, top, 0.7))
+
+    page = OcrPage(number=1, lines=arrange_page(lines))
+
+    assert sum(ln.role == "line-number" for ln in page.lines) == 28
+    assert page.text.splitlines()[1:3] == [f"{PROSE[1]}, line 1", f"{PROSE[2]}, line 2"]
+
+
 def test_quantities_in_a_table_are_not_line_numbers() -> None:
     lines = []
     for n in range(1, 9):
