@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     ocr_engine: OcrEngine = Field(
         OcrEngine.AUTO, description="textract, local, or auto (textract when S3_BUCKET is set)."
     )
+    local_ocr_upright_pages: bool = Field(
+        True,
+        description="Local engine: turn pages scanned sideways or upside down, and level skewed "
+        "ones, before OCR (0.1-0.4 s a page).",
+    )
     s3_bucket: str | None = None
     s3_prefix: str = "lexflow/"
     aws_region: str = Field(

@@ -36,7 +36,7 @@ class Services:
         if self._local_ocr is None:
             from lexflow.ocr.local import LocalOcrEngine
 
-            self._local_ocr = LocalOcrEngine()
+            self._local_ocr = LocalOcrEngine(upright_pages=self.settings.local_ocr_upright_pages)
         return self._local_ocr
 
     def require_textract(self) -> TextractJobManager:

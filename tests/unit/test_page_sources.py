@@ -227,3 +227,13 @@ def test_a_stamped_scan_is_not_counted_among_the_pages_ocr_can_skip(tmp_path: Pa
     info = inspect_file(tmp_path / "filing.pdf", max_bytes=10**8, max_pages=10)
 
     assert (info.text_layer_pages, info.ocr_pages) == ((1,), (2,))
+
+
+def test_uprighting_can_be_turned_off(engine: LocalOcrEngine, tmp_path: Path) -> None:
+    path = docgen.turned_scan_pdf(tmp_path / "turned.pdf", degrees=180)
+    as_given = LocalOcrEngine(engine.backend, upright_pages=False)
+
+    (page,) = as_given.iter_pages(path, PDF)
+
+    assert not any("turned" in note for note in page.notes)
+    assert recovered(page, docgen.CONTRACT) < 0.5
