@@ -13,8 +13,9 @@ from dataclasses import replace
 from lexflow.ocr.types import BoundingBox, OcrLine
 
 SAME_PLACE_OVERLAP = 0.4
-"""An OCR line whose box lies this much (of its own area, or of the text-layer line's) over a
-text-layer line reads that line again."""
+"""An OCR line that lies this much of its own area over a text-layer line reads that line again.
+Of its own area only: a long OCR line with one short text-layer word on it (a stamped "XXXXXXXX"
+over a caption) holds more than that word, and is kept."""
 
 
 def merge_text_layer_and_ocr(
@@ -43,10 +44,10 @@ def merge_text_layer_and_ocr(
 
 
 def _same_place(a: BoundingBox, b: BoundingBox) -> bool:
+    """Whether OCR box ``a`` lies mostly over text-layer box ``b``."""
     width = min(a.right, b.right) - max(a.left, b.left)
     height = min(a.bottom, b.bottom) - max(a.top, b.top)
     if width <= 0 or height <= 0:
         return False
-    overlap = width * height
-    smaller = min(a.width * a.height, b.width * b.height)
-    return smaller > 0 and overlap >= SAME_PLACE_OVERLAP * smaller
+    area = a.width * a.height
+    return area > 0 and width * height >= SAME_PLACE_OVERLAP * area

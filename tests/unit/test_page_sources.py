@@ -97,6 +97,18 @@ def test_an_ocr_line_reading_a_text_layer_line_again_is_dropped() -> None:
     ]
 
 
+def test_an_ocr_line_holding_more_than_a_short_text_layer_word_is_kept() -> None:
+    # a stamped "XXXXXXXX" over one word of a caption line must not take the line with it
+    mark = OcrLine("XXXXXXXX", 100.0, BoundingBox(0.59, 0.426, 0.113, 0.017))
+    caption = OcrLine(
+        "Plaintiff, ) [PROPOSED] ORDER RE EXTENSION", 90.0, BoundingBox(0.29, 0.428, 0.64, 0.019)
+    )
+
+    merged = merge_text_layer_and_ocr([mark], [caption])
+
+    assert [line.text for line in merged] == [mark.text, caption.text]
+
+
 @pytest.mark.parametrize("degrees", [90, 180, 270])
 def test_a_page_scanned_sideways_or_upside_down_is_turned_before_ocr(
     engine: LocalOcrEngine, tmp_path: Path, degrees: int
