@@ -45,6 +45,11 @@ _COURT_YEAR = re.compile(r"\s*\([^();]{0,50}?\b(?:1[6-9]\d\d|20\d\d)\)")
 _SUBSECTIONS = re.compile(r"(?:\([A-Za-z0-9]{1,4}\))+")
 _CASE_NAME = re.compile(r"(?:\b|(?<=[a-z]))vs?\.\s|\bIn\s+re\b|\bEx\s+parte\b|\bMatter\s+of\b")
 _LEADING_SIGNAL = re.compile(r"^(?:(?:See|also|Cf\.|E\.g\.,?|But|Accord|In|Compare|and)\s+)+")
+# The name of a short form on the citation's line: "... can enforce. Qin, 2023 WL 128600".
+_NAME_BEFORE = re.compile(
+    r"(?<![\w'’.-])(?P<name>[A-Z][\w'’&-]+(?:[ \t]+[A-Z][\w'’&-]+){0,2}),[ \t]*$"
+)
+_NOT_A_PARTY = frozenset({"see", "cf", "also", "id", "ibid", "supra", "united states", "state"})
 _SHORT_NAME = re.compile(r"[A-Z][\w'’.&-]*(?:\s+(?:[A-Z][\w'’.&-]*|of|the|&))*$")
 
 
@@ -122,6 +127,7 @@ def _case_citations(
     full_text: str, respaced: _Respaced, located: list[tuple[int, CitationBase]]
 ) -> list[Candidate]:
     found: list[Candidate] = []
+    earlier: dict[str, str] = {}
     previous_name: tuple[int, int] | None = None
     for base, citation in located:
         if not isinstance(citation, FullCaseCitation):
@@ -138,11 +144,30 @@ def _case_citations(
         else:
             start = _case_name_start(full_text, respaced, base, citation, cite_start)
             normalized = collapse_space(citation.corrected_citation())
-            found.append(
-                Candidate(start, end, EntityType.CASE_CITATION, EYECITE_CONFIDENCE, normalized)
-            )
+            confidence = EYECITE_CONFIDENCE
+            if start == cite_start:
+                start = _repeated_name_start(full_text, cite_start, earlier.get(normalized, ""))
+                confidence = EYECITE_CONFIDENCE if start == cite_start else SHORT_CITE_CONFIDENCE
+            found.append(Candidate(start, end, EntityType.CASE_CITATION, confidence, normalized))
+            earlier.setdefault(normalized, full_text[found[-1].start : found[-1].end])
         previous_name = name
     return found
+
+
+def _repeated_name_start(full_text: str, cite_start: int, earlier: str) -> int:
+    """``Qin, 2023 WL 128600, at *2`` after ``United States v. Qin, ... 2023 WL 128600``.
+
+    A citation eyecite reads as full (a WL cite has no short form) is a short form when the
+    name before it is a party's name in the document's earlier mention of the same case.
+    """
+    before = _NAME_BEFORE.search(full_text, max(0, cite_start - 80), cite_start)
+    if before is None or not earlier:
+        return cite_start
+    name = before.group("name")
+    party = rf"(?<![\w'’-]){re.escape(name)}(?![\w'’-])"
+    if name.lower() in _NOT_A_PARTY or not re.search(party, earlier[: earlier.find(",")]):
+        return cite_start
+    return before.start("name")
 
 
 def _follows(full_text: str, found: list[Candidate]) -> bool:

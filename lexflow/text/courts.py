@@ -44,7 +44,9 @@ _CIRCUIT = "|".join([*sorted(_ORDINALS), "Federal", r"D\.\s?C\.", r"District\s+o
 _US = r"(?:United\s+States|U\.\s?S\.)"
 _DIRECTION = r"Northern|Southern|Eastern|Western|Middle|Central"
 _STOP = r"(?!(?:Plaintiffs?|Defendants?|Petitioners?|Respondents?|Case|Civil|Index|No)\b)"
-_COUNTY = rf"(?-i:{_STOP}[A-Z][A-Za-z'-]+(?:[ \t]+{_STOP}[A-Z][A-Za-z'-]+){{0,2}})"
+_COUNTY = rf"(?-i:(?:St\.[ \t]+)?{_STOP}[A-Z][A-Za-z'-]+(?:[ \t]+{_STOP}[A-Z][A-Za-z'-]+){{0,2}})"
+# A pleading-paper caption puts ")" at the start of each line: "Circuit Court of\n) St. Charles".
+_MARGIN_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*(?:\)[ \t]*)?)"
 _FLAGS = re.IGNORECASE
 
 _DISTRICT = re.compile(
@@ -84,6 +86,20 @@ _COUNTY_COURT = re.compile(
     rf"\s+Court\b",
     _FLAGS,
 )
+# "Superior Court, Onslow County", "Circuit Court of St. Charles County".
+_COURT_OF_COUNTY = re.compile(
+    rf"\b(?P<kind>Superior|Circuit|District|Probate|Municipal|Chancery|Family)\s+Court"
+    rf"(?:,|{_MARGIN_GAP}(?:of|for))(?:{_MARGIN_GAP}the)?{_MARGIN_GAP}(?P<county>{_COUNTY})"
+    rf"[ \t]+County\b",
+    _FLAGS,
+)
+# A court named by its level alone, capitalised: "the Supreme Court", "the Court of Appeals".
+_LEVEL_ONLY = re.compile(
+    r"\b(?-i:Supreme[ \t]+Court|SUPREME[ \t]+COURT|Court[ \t]+of[ \t]+(?:Criminal[ \t]+)?Appeals?"
+    r"|COURT[ \t]+OF[ \t]+APPEALS?|Superior[ \t]+Court|Court[ \t]+of[ \t]+Chancery"
+    r"|Appellate[ \t]+Division)(?![\w-])",
+    _FLAGS,
+)
 _STATE_APPEALS = re.compile(
     rf"\b(?:Court\s+of\s+Appeals?\s+of\s+(?:the\s+)?(?:State\s+of\s+)?(?P<a>{_STATE})"
     rf"|(?P<b>{_STATE})\s+Court\s+of\s+Appeals?|(?P<c>Delaware)\s+Court\s+of\s+Chancery)\b",
@@ -95,7 +111,8 @@ _FEDERAL_SPECIAL = re.compile(
     rf"\s+Litigation)\b",
     _FLAGS,
 )
-_BARE = (_BARE_CIRCUIT, _US_APPEALS_ALONE)
+_BARE = (_BARE_CIRCUIT, _US_APPEALS_ALONE, _LEVEL_ONLY)
+LEVEL_ONLY_CONFIDENCE = 0.7
 _LOWER = frozenset({"of", "the", "for", "and", "in", "on"})
 
 
@@ -106,30 +123,51 @@ def find_courts(full_text: str) -> list[Candidate]:
         full_text: The document text.
 
     Returns:
-        COURT candidates (confidence 0.9; 0.75 for a bare ``Southern District of New York``).
+        COURT candidates (confidence 0.9; 0.75 for a bare ``Southern District of New York``;
+        0.7 for a level alone, ``the Court of Appeals``, normalised to the one court of the
+        document with that level in its name, or as written).
     """
     rules: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...] = (
         (_DISTRICT, _district_name),
         (_APPEALS, _appeals_name),
         (_SUPREME, _supreme_name),
         (_STATE_TRIAL, _state_trial_name),
-        (_COUNTY_COURT, _title),
+        (_COUNTY_COURT, _county_court_name),
+        (_COURT_OF_COUNTY, _county_court_name),
         (_STATE_APPEALS, _state_appeals_name),
         (_FEDERAL_SPECIAL, _federal_special_name),
         (_BARE_CIRCUIT, _appeals_name),
         (_US_APPEALS_ALONE, lambda _: "United States Court of Appeals"),
+        (_LEVEL_ONLY, _title),
     )
     found: list[Candidate] = []
+    levels: list[Candidate] = []
     for pattern, normalise in rules:
         for match in pattern.finditer(full_text):
             name = normalise(match)
             if name is None or _is_lower_case(match.group(0)):
                 continue
             bare = (pattern is _DISTRICT and not match.group("kind")) or pattern in _BARE
-            found.append(
-                Candidate(match.start(), match.end(), EntityType.COURT, 0.75 if bare else 0.9, name)
-            )
-    return found + find_court_abbreviations(full_text)
+            confidence = LEVEL_ONLY_CONFIDENCE if pattern is _LEVEL_ONLY else 0.75 if bare else 0.9
+            candidate = Candidate(match.start(), match.end(), EntityType.COURT, confidence, name)
+            (levels if pattern is _LEVEL_ONLY else found).append(candidate)
+    found += find_court_abbreviations(full_text)
+    return found + [_refer_back(level, found) for level in levels]
+
+
+def _refer_back(level: Candidate, named: list[Candidate]) -> Candidate:
+    """``the Court of Appeals`` after ``United States Court of Appeals`` names that court.
+
+    Only when one court of the document has that level in its name; never ``Supreme Court``,
+    which a state court's opinion uses for the Supreme Court of the United States.
+    """
+    phrase = (level.normalized or "").lower()
+    if phrase == "supreme court":
+        return level
+    names = {c.normalized for c in named if c.normalized and phrase in c.normalized.lower()}
+    if len(names) != 1:
+        return level
+    return Candidate(level.start, level.end, level.entity_type, level.confidence, names.pop())
 
 
 def _is_lower_case(text: str) -> bool:
@@ -176,6 +214,12 @@ def _state_trial_name(match: re.Match[str]) -> str:
     if match.group("county"):
         name += f", County of {_title_text(match.group('county'))}"
     return name
+
+
+def _county_court_name(match: re.Match[str]) -> str:
+    """One name for ``Onslow County Superior Court`` and ``Superior Court, Onslow County``."""
+    kind, county = _title_text(match.group("kind")), _title_text(match.group("county"))
+    return f"{kind} Court of {county} County"
 
 
 def _state_appeals_name(match: re.Match[str]) -> str:

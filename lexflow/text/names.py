@@ -9,16 +9,20 @@ side of an ``X v. Y`` caption. Each rule has its own confidence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from lexflow.text.courts import STATES
 from lexflow.text.mentions import Candidate, EntityType
 from lexflow.text.normalize import collapse_space, display_name, word_set
 
-_ORG_WORD = r"(?:(?:[A-Z]\.)+|[A-Z0-9][A-Za-z0-9'’\-]*|&)"
-# A name wraps onto the next line only after "&": "KILPATRICK TOWNSEND &\nSTOCKTON LLP".
-_ORG_GAP = r"(?:[ \t]+|(?<=&)[ \t]*\n[ \t]*)"
-_ORG_NAME = rf"{_ORG_WORD}(?:{_ORG_GAP}(?:(?i:of|the|for|de|du)[ \t]+)*{_ORG_WORD}){{0,7}}"
+_ORG_WORD = r"(?:St\.|Mt\.|(?:[A-Z]\.)+|[A-Z0-9][A-Za-z0-9'’\-]*|&)"
+# A name may wrap onto the next line ("First\nChurch of Waterville"); ``_wrapped_start`` keeps
+# the wrap only after "&" ("KILPATRICK TOWNSEND &\nSTOCKTON LLP") or when the name starts mid-line.
+WRAP_LINE_CHARS = 40
+_ORG_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
+# "for" is not taken inside: "Jane Roe for North Carolina Association" is a person and a name.
+_ORG_NAME = rf"{_ORG_WORD}(?:{_ORG_GAP}(?:(?i:of|the|de|du){_ORG_GAP})*{_ORG_WORD}){{0,7}}"
 
 
 def _title_or_upper(words: str) -> str:
@@ -41,14 +45,28 @@ _ORG_NOUN = _title_or_upper(
     "Society Institute"
 )
 _SUFFIXED_ORG = re.compile(
-    rf"(?<![\w.&])(?P<name>{_ORG_NAME})(?:,?[ \t]+(?:{_LEGAL_FORM})|[ \t]+(?:{_ORG_NOUN}))"
+    rf"(?<![\w.&])(?P<name>{_ORG_NAME})(?:,?{_ORG_GAP}(?:{_LEGAL_FORM})|{_ORG_GAP}(?:{_ORG_NOUN}))"
     r"(?![\w&])"
 )
+# Law firms list their partners' names with commas: "Grace, Tisdale, Clifton, P.A.". Only a
+# professional form ends one, and each name is one word, so "Acme, Beta Corp." stays two names.
+_FIRM_NAME = r"(?:[A-Z][a-z]+(?:[A-Z][a-z]+)?|[A-Z]{2,})(?:[ \t]+&[ \t]+(?:[A-Z][a-z]+|[A-Z]{2,}))?"
+_FIRM = re.compile(
+    rf"(?<![\w.&])(?P<name>{_FIRM_NAME}(?:,{_ORG_GAP}{_FIRM_NAME}){{1,4}}),"
+    rf"{_ORG_GAP}(?:{_title_or_upper('P.A. P.C. LLP L.L.P. PLLC P.L.L.C.')})(?![\w&])"
+)
+# A list of names: "Faith Bible Church, Hosanna Church, Machias Valley Baptist, and Stetson".
+_LIST_WORD = r"(?:St\.|Mt\.|[A-Z][A-Za-z'’\-]*)"
+_LIST_ITEM = rf"{_LIST_WORD}(?:{_ORG_GAP}(?:(?:of|the|de){_ORG_GAP})*{_LIST_WORD}){{0,6}}"
+_LIST_SEPARATOR = rf",{_ORG_GAP}(?:and{_ORG_GAP})?"
+_NAME_LIST = re.compile(rf"(?<![\w.&])(?:{_LIST_ITEM}{_LIST_SEPARATOR}){{2,}}{_LIST_ITEM}(?![\w&])")
+_LIST_ITEM_RE = re.compile(_LIST_ITEM)
+LIST_CONFIDENCE = 0.7
 _PREFIXED_ORG = re.compile(
-    rf"(?<![\w.&])(?P<name>(?:{_ORG_WORD}[ \t]+){{0,3}}(?i:Department|Dep't|Dept\.|Office|Bureau"
-    rf"|Board|Commission|Agency|University|Bank|City|County|Town|Village|Church|Association"
-    rf"|Society|Institute)[ \t]+(?i:of)[ \t]+"
-    rf"(?:(?i:the)[ \t]+)?{_ORG_WORD}(?:[ \t]+(?:(?:and|&|of|the)[ \t]+)?{_ORG_WORD}){{0,4}})"
+    rf"(?<![\w.&])(?P<name>(?:{_ORG_WORD}{_ORG_GAP}){{0,3}}(?P<anchor>(?i:Department|Dep't|Dept\."
+    rf"|Office|Bureau|Board|Commission|Agency|University|Bank|City|County|Town|Village|Church"
+    rf"|Chapel|Association|Society|Institute)){_ORG_GAP}(?i:of){_ORG_GAP}(?:(?i:the){_ORG_GAP})?"
+    rf"{_ORG_WORD}(?:{_ORG_GAP}(?:(?:and|&|of|the){_ORG_GAP})?{_ORG_WORD}){{0,4}})"
     r"(?![\w&])"
 )
 
@@ -57,8 +75,15 @@ NAME_END = r"(?![\w-]|['’](?!s\b))"
 NAME_WORD = r"(?:[A-Z]['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
 _INITIAL = r"[A-Z]\."
 _GENERATION = r"(?:,?[ \t]+(?:Jr\.|Sr\.|II|III|IV))?"
-PERSON = rf"(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{0,3}}{NAME_WORD}{_GENERATION}"
-FULL_PERSON = rf"(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{1,3}}{NAME_WORD}{_GENERATION}"
+# A surname may carry a particle after the given names: "Olga Vysotskaya de Brito".
+_PARTICLE = r"(?:de|da|del|della|di|du|van|von|der|den|la|le|dos|das|bin|ibn)"
+_PARTICLED = rf"(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{1,3}}{_PARTICLE}[ \t]+{NAME_WORD}"
+PERSON = (
+    rf"(?:{_PARTICLED}|(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{0,3}}{NAME_WORD})(?:{_GENERATION})"
+)
+FULL_PERSON = (
+    rf"(?:{_PARTICLED}|(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{1,3}}{NAME_WORD})(?:{_GENERATION})"
+)
 UPPER_WORD = r"(?!(?:AND|OR)\b)[A-Z][A-Z'’\-]+"
 UPPER_PERSON = rf"{UPPER_WORD}(?:[ \t]+(?:[A-Z]\.|{UPPER_WORD})){{1,3}}"
 
@@ -143,16 +168,64 @@ def find_organizations(full_text: str) -> list[Candidate]:
     """
     found: list[Candidate] = []
     for match in _SUFFIXED_ORG.finditer(full_text):
-        start = _trim_leading_noise(full_text, match.start("name"), match.end("name"))
-        if start is not None and not _is_description(full_text[start : match.end("name")]):
-            found.append(_org(full_text, start, match.end(), 0.85))
+        span = _org_span(full_text, match, _SUFFIXED_ORG, match.end())
+        if span and not _is_description(full_text[span[0] : match.end("name")]):
+            found.append(_org(full_text, *span, 0.85))
+    for match in _FIRM.finditer(full_text):
+        if span := _org_span(full_text, match, _FIRM, match.end()):
+            found.append(_org(full_text, *span, 0.85))
     for match in _STATE_PARTY.finditer(full_text):
         found.append(_org(full_text, match.start(), match.end(), 0.7))
     for match in _PREFIXED_ORG.finditer(full_text):
-        start = _trim_leading_noise(full_text, match.start("name"), match.end("name"))
-        if start is not None:
-            found.append(_org(full_text, start, match.end(), 0.8))
-    return found
+        if span := _org_span(full_text, match, _PREFIXED_ORG, match.end("anchor")):
+            found.append(_org(full_text, *span, 0.8))
+    return found + _listed_organizations(full_text, found)
+
+
+def _listed_organizations(full_text: str, found: list[Candidate]) -> list[Candidate]:
+    """Every name in a list that is mostly organisations named by a suffix or a prefix.
+
+    In ``Faith Bible Church, Machias Valley Baptist, and The Rock Church of Bangor`` the middle
+    name has no suffix and the last one's article is part of it; the list says what they are.
+    A list with people in it (``Jane Roe, John Doe, and Liberty Counsel``) is not enough.
+    """
+    spans = sorted((c.start, c.end) for c in found)
+    listed: list[Candidate] = []
+    for names in _NAME_LIST.finditer(full_text):
+        items = list(_LIST_ITEM_RE.finditer(full_text, names.start(), names.end()))
+        exact = [(item, _covered(spans, item.start(), item.end())) for item in items]
+        orgs = sum(covered for _, covered in exact)
+        if orgs < 2 or 2 * orgs < len(items):
+            continue
+        for item, covered in exact:
+            text = item.group(0)
+            if covered == 2 or item.group(0).count("\n") > 1 or len(text.split()) < 2:
+                continue
+            # A capitalised "The" mid-list is part of the name: "The Rock Church of Bangor".
+            start = item.start() if text.startswith("The ") else None
+            start = start or _trim_leading_noise(full_text, item.start(), item.end())
+            if start is None or looks_like_person(full_text[start : item.end()]):
+                continue
+            listed.append(_org(full_text, start, item.end(), LIST_CONFIDENCE))
+    return listed
+
+
+def _covered(spans: list[tuple[int, int]], start: int, end: int) -> int:
+    """2 when an organisation spans exactly the item, 1 when one lies inside it, else 0."""
+    best = 0
+    for s, e in spans[bisect_left(spans, (start, -1)) :]:
+        if s >= end:
+            break
+        if s == start and e == end:
+            return 2
+        if e <= end:
+            best = 1
+    return best
+
+
+def looks_like_person(text: str) -> bool:
+    """A full personal name with a middle initial: ``Mathew D. Staver``."""
+    return re.fullmatch(rf"{NAME_WORD}(?:[ \t]+[A-Z]\.)+[ \t]+{NAME_WORD}", text) is not None
 
 
 def find_persons(full_text: str) -> list[Candidate]:
@@ -239,6 +312,36 @@ def _is_description(name: str) -> bool:
 def looks_like_org(name: str) -> bool:
     words = [w.strip(".,'’").lower() for w in name.split()]
     return any(w in ORG_WORDS for w in words)
+
+
+def _org_span(
+    full_text: str, match: re.Match[str], pattern: re.Pattern[str], anchor: int
+) -> tuple[int, int] | None:
+    """An organisation's span once leading noise and false line wraps are cut, if still a name.
+
+    A name wraps at ``&`` or at the end of a prose line (``WRAP_LINE_CHARS`` or more, the name
+    starting mid-line: ``sued Acme\nBank``); other line ends part the lines of a list, a
+    caption or a letterhead (``No. 22-1\nACME BANK``, ``OFFICE OF THE CLERK\nJANE ROE``). The
+    name keeps the line of its anchor (the suffix, or ``Department`` in a prefixed name).
+    """
+    start = _trim_leading_noise(full_text, match.start("name"), match.end("name"))
+    if start is None:
+        return None
+    end = match.end()
+    mid_line = bool(full_text[full_text.rfind("\n", 0, start) + 1 : start].strip())
+    for newline in [start + m.start() for m in re.finditer("\n", full_text[start:end])]:
+        line = full_text[full_text.rfind("\n", 0, newline) + 1 : newline].strip()
+        if line.endswith("&") or (mid_line and len(line) >= WRAP_LINE_CHARS):
+            continue
+        if newline >= anchor:
+            end = newline
+            break
+        start, mid_line = newline + 1, False
+    end = len(full_text[:end].rstrip())
+    start = _trim_leading_noise(full_text, start, end)
+    if start is None or start >= end or not pattern.fullmatch(full_text, start, end):
+        return None
+    return start, end
 
 
 def _trim_leading_noise(full_text: str, start: int, end: int) -> int | None:

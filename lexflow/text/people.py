@@ -45,7 +45,9 @@ _TITLE = (
     r"|Secretary|Commissioner|Director|Trustee|Mayor)(?![\w])|P\.J\.|C\.J\.|JJ?\.(?!\w)"
 )
 _TITLED = re.compile(
-    rf"(?<![\w.'’-])(?P<names>{_ANY_NAME}(?:,[ \t]+{_ANY_NAME})*(?:,?[ \t]+and[ \t]+{_ANY_NAME})?)"
+    # At most 16 names (an en banc panel), so a long list of words is not scanned quadratically.
+    rf"(?<![\w.'’-])(?P<names>{_ANY_NAME}(?:,[ \t]+{_ANY_NAME}){{0,15}}"
+    rf"(?:,?[ \t]+and[ \t]+{_ANY_NAME})?)"
     rf",[ \t]*\n?[ \t]*(?:{_TITLE})"
 )
 _NAME_IN_LIST = re.compile(rf"{PERSON}|{UPPER_PERSON}|{UPPER_WORD}")
@@ -126,7 +128,11 @@ def _is_name(text: str) -> bool:
     words = [w.strip(".,'’").lower() for w in text.split()]
     if not words or words[0] in LEADING_NOISE or words[0] in _NOT_GIVEN_NAMES:
         return False
-    if words[-1] in LEADING_NOISE or not _NOT_NAME_WORDS.isdisjoint(words):
+    if words[-1] in LEADING_NOISE:
+        return False
+    # After an initial a "thing" word is a surname: "Ryan Y. Park", not "Central Park".
+    things = words[:-1] if re.search(r"[A-Z]\.\s+\S+$", text) else words
+    if not _NOT_NAME_WORDS.isdisjoint(things):
         return False
     return not looks_like_org(text)
 

@@ -111,16 +111,24 @@ def _surnames(
         return
     alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
     pattern = re.compile(
-        rf"(?<![\w.'’-])(?:(?P<first>{NAME_WORD}|[A-Z]\.)[ \t]+)?(?P<last>{alternatives})"
-        + NAME_END
+        rf"(?<![\w.'’-])(?:(?P<first>(?:{NAME_WORD}[ \t]+)?(?:{NAME_WORD}|[A-Z]\.))[ \t]+)?"
+        rf"(?P<last>{alternatives})" + NAME_END
     )
+    noise = LEADING_NOISE | ORG_WORDS
     for match in pattern.finditer(full_text):
-        first, last = match.group("first"), forms[match.group("last")]
-        if first and first.strip(".").lower() not in LEADING_NOISE | ORG_WORDS:
-            if _starts_sentence(full_text, match.start()) and len(first) > 2:
+        last = forms[match.group("last")]
+        # Every given name is taken ("Reginald Ashton Williamson", not "Ashton Williamson")
+        # once a leading word that is no name ("The", "Bank") is dropped.
+        given = [w for w in re.finditer(r"\S+", match.group("first") or "")]
+        while given and given[0].group(0).strip(".").lower() in noise:
+            given.pop(0)
+        if given and not any(w.group(0).strip(".").lower() in noise for w in given):
+            start = match.start("first") + given[0].start()
+            first = match.group("first")[given[0].start() :]
+            if _starts_sentence(full_text, start) and len(given[0].group(0)) > 2:
                 continue
-            name = f"{first} {match.group('last')}"
-            yield Candidate(match.start(), match.end(), EntityType.PERSON, SURNAME_CONFIDENCE, name)
+            name = f"{' '.join(first.split())} {match.group('last')}"
+            yield Candidate(start, match.end(), EntityType.PERSON, SURNAME_CONFIDENCE, name)
         elif len({i for i in initials[last] if i is not None}) <= 1:
             yield Candidate(
                 match.start("last"),
