@@ -32,7 +32,10 @@ from typing import Any
 from lexflow.text.mentions import EntityType, Mention
 
 GOLD_DIR = Path(__file__).parent / "gold"
-DEFAULT_CORPUS = Path("/work/shared/corpus/pdf")
+"""The labels rules were developed against."""
+HELDOUT_DIR = GOLD_DIR / "heldout"
+"""Labels nobody tuned on, written after the rules: the honest figure."""
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 SCORED_TYPES = tuple(t for t in EntityType if t is not EntityType.CASE_NUMBER)
 
 _SPACE = re.compile(r"\s+")
@@ -126,14 +129,26 @@ def load_gold(gold_dir: Path = GOLD_DIR) -> list[dict[str, Any]]:
     return [json.loads(path.read_text(encoding="utf-8")) for path in files]
 
 
-def _extract(pdf: Path) -> list[Mention]:
+def find_document(corpus: Path, name: str) -> Path | None:
+    """The corpus file a gold file names, anywhere under ``corpus``."""
+    return next(iter(sorted(corpus.rglob(name))), None)
+
+
+def extract_mentions(path: Path) -> list[Mention]:
+    """What lexflow finds in a PDF (local engine) or a Textract response (``.json[.gz]``)."""
     # Imported here so the scoring functions stay importable without the OCR stack.
+    from bench.reading_order import load_blocks
     from lexflow.ocr.local import LocalOcrEngine
+    from lexflow.ocr.textract_parse import blocks_to_pages
     from lexflow.text.chunking import chunk_document
     from lexflow.text.document_text import build_document_text
     from lexflow.text.entities import extract_entities
 
-    text = build_document_text(list(LocalOcrEngine().iter_pages(pdf, "application/pdf")))
+    if path.name.endswith((".json", ".json.gz")):
+        pages = blocks_to_pages(load_blocks(path))
+    else:
+        pages = list(LocalOcrEngine().iter_pages(path, "application/pdf"))
+    text = build_document_text(pages)
     return extract_entities(text, chunk_document(text, 1500, 200))
 
 
@@ -149,11 +164,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses per document")
+    parser.add_argument(
+        "--heldout", action="store_true", help="score the held-out labels (bench/gold/heldout/)"
+    )
     args = parser.parse_args(argv)
     totals = {t.value: TypeScore(0, 0, 0) for t in SCORED_TYPES}
-    for gold in load_gold():
-        scores = score_entities(gold, _extract(args.corpus / gold["document"]))
-        for name, score in scores.items():
+    for gold in load_gold(HELDOUT_DIR if args.heldout else GOLD_DIR):
+        path = find_document(args.corpus, gold["document"])
+        if path is None:
+            print(f"{gold['document']}: not under {args.corpus}", file=sys.stderr)
+            continue
+        for name, score in score_entities(gold, extract_mentions(path)).items():
             totals[name] += score
             if args.verbose and (score.false_positives or score.false_negatives):
                 print(f"{gold['document']} {name}")

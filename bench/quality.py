@@ -8,8 +8,10 @@ exists, else the document's own text layer as ``pdftotext`` reads it; a page wit
 words is not scored. For every Textract response (``*.json`` / ``*.json.gz``) it prints line
 coverage, pairwise reading-order agreement with Textract's LAYOUT order where the response has
 one, and the reading-order expectations met (``bench.reading_order``). For every document with a
-hand-labelled gold file (``bench/gold/``) it prints entity precision and recall per type
-(``bench.entity_scoring``). A benchmark: it prints figures and asserts nothing.
+hand-labelled gold file it prints entity precision and recall per type
+(``bench.entity_scoring``), apart for the labels the rules were developed against
+(``bench/gold/``) and for held-out labels written after them (``bench/gold/heldout/``).
+A benchmark: it prints figures and asserts nothing.
 """
 
 from __future__ import annotations
@@ -34,10 +36,6 @@ from lexflow.errors import LexflowError
 from lexflow.inspect import inspect_file
 from lexflow.ocr.local import LocalOcrEngine
 from lexflow.ocr.textract_parse import blocks_to_pages
-from lexflow.ocr.types import OcrPage
-from lexflow.text.chunking import chunk_document
-from lexflow.text.document_text import build_document_text
-from lexflow.text.entities import extract_entities
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 REFERENCE_DIR = Path(__file__).parent / "reference"
@@ -66,7 +64,16 @@ class DocumentResult:
     accepted: bool
     error: str | None = None
     pages: list[PageResult] = field(default_factory=list)
-    entities: dict[str, dict[str, float | int]] | None = None
+
+
+@dataclass(slots=True)
+class EntityResult:
+    document: str
+    set: str
+    """``dev`` (the labels the rules were developed against) or ``heldout``."""
+    pages: list[int]
+    scores: dict[str, dict[str, int]]
+    """Per type: tp, fp, fn."""
 
 
 @dataclass(slots=True)
@@ -118,7 +125,7 @@ def _pages(text: str, count: int) -> list[str]:
     return (pages + [""] * count)[:count]
 
 
-def measure_document(path: Path, engine: LocalOcrEngine, gold: dict[str, Any] | None) -> Any:
+def measure_document(path: Path, engine: LocalOcrEngine) -> DocumentResult:
     """Accept, read and score one PDF or image."""
     try:
         info = inspect_file(path, max_bytes=2**31, max_pages=100_000)
@@ -126,7 +133,6 @@ def measure_document(path: Path, engine: LocalOcrEngine, gold: dict[str, Any] | 
         return DocumentResult(path.name, accepted=False, error=str(exc))
     result = DocumentResult(path.name, accepted=True)
     kind, refs = references(path, info.page_count)
-    pages: list[OcrPage] = []
     started = time.perf_counter()
     for page in engine.iter_pages(path, info.media_type):
         now = time.perf_counter()
@@ -143,15 +149,31 @@ def measure_document(path: Path, engine: LocalOcrEngine, gold: dict[str, Any] | 
                 notes=list(page.notes),
             )
         )
-        pages.append(page)
         started = now
-    if gold is not None:
-        text = build_document_text(pages)
-        scores = entity_scoring.score_entities(
-            gold, extract_entities(text, chunk_document(text, 1500, 200))
-        )
-        result.entities = {name: {"tp": s.tp, "fp": s.fp, "fn": s.fn} for name, s in scores.items()}
     return result
+
+
+def measure_entities(corpus: Path) -> list[EntityResult]:
+    """Every gold file, dev and held-out, against what lexflow finds in its document."""
+    results = []
+    for folder, label in (
+        (entity_scoring.GOLD_DIR, "dev"),
+        (entity_scoring.HELDOUT_DIR, "heldout"),
+    ):
+        for gold in entity_scoring.load_gold(folder):
+            path = entity_scoring.find_document(corpus, gold["document"])
+            if path is None:
+                continue
+            scores = entity_scoring.score_entities(gold, entity_scoring.extract_mentions(path))
+            results.append(
+                EntityResult(
+                    document=gold["document"],
+                    set=label,
+                    pages=list(gold["pages"]),
+                    scores={n: {"tp": t.tp, "fp": t.fp, "fn": t.fn} for n, t in scores.items()},
+                )
+            )
+    return results
 
 
 def measure_response(path: Path) -> ResponseResult:
@@ -183,12 +205,9 @@ def _mean(values: Sequence[float]) -> float | None:
 def run(corpus: Path) -> dict[str, Any]:
     """Every figure, as one JSON-ready object."""
     engine = LocalOcrEngine()
-    gold = {g["document"]: g for g in entity_scoring.load_gold()}
     files = sorted(p for p in corpus.rglob("*") if p.is_file())
     documents = [
-        measure_document(p, engine, gold.get(p.name))
-        for p in files
-        if p.suffix.lower() in DOCUMENT_SUFFIXES
+        measure_document(p, engine) for p in files if p.suffix.lower() in DOCUMENT_SUFFIXES
     ]
     responses = [
         measure_response(p)
@@ -199,11 +218,35 @@ def run(corpus: Path) -> dict[str, Any]:
     expectations = [
         r for folder in sorted(folders) for r in reading_order.score_expectations(folder)
     ]
+    entities = measure_entities(corpus)
     return {
         "documents": [asdict(d) for d in documents],
         "responses": [asdict(r) for r in responses],
         "expectations": [asdict(r) for r in expectations],
-        "summary": summarise(documents, responses, expectations),
+        "entities": [asdict(e) for e in entities],
+        "summary": summarise(documents, responses, expectations)
+        | {"entities": {label: entity_totals(entities, label) for label in ("dev", "heldout")}},
+    }
+
+
+def entity_totals(results: Sequence[EntityResult], label: str) -> dict[str, dict[str, Any]]:
+    """Precision and recall per type over one set of gold files."""
+    totals: dict[str, list[int]] = {}
+    for result in results:
+        if result.set != label:
+            continue
+        for name, s in result.scores.items():
+            tp, fp, fn = totals.setdefault(name, [0, 0, 0])
+            totals[name] = [tp + s["tp"], fp + s["fp"], fn + s["fn"]]
+    return {
+        name: {
+            "precision": round(tp / (tp + fp), 3) if tp + fp else None,
+            "recall": round(tp / (tp + fn), 3) if tp + fn else None,
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+        }
+        for name, (tp, fp, fn) in totals.items()
     }
 
 
@@ -217,11 +260,6 @@ def summarise(
     scored = [p for p in pages if p.recall is not None]
     by_source = Counter(p.source for p in pages)
     ocr_seconds = [p.seconds for p in pages if p.source != "text-layer"]
-    totals: dict[str, list[int]] = {}
-    for d in documents:
-        for name, s in (d.entities or {}).items():
-            tp, fp, fn = totals.setdefault(name, [0, 0, 0])
-            totals[name] = [tp + int(s["tp"]), fp + int(s["fp"]), fn + int(s["fn"])]
     layout = [r for r in responses if r.ours_vs_layout is not None]
     return {
         "documents": len(documents),
@@ -238,13 +276,6 @@ def summarise(
         "raw_vs_layout": _mean([r.raw_vs_layout for r in layout if r.raw_vs_layout is not None]),
         "ours_vs_layout": _mean([r.ours_vs_layout for r in layout if r.ours_vs_layout is not None]),
         "expectations_met": f"{sum(e.met for e in expectations)} of {len(expectations)}",
-        "entities": {
-            name: {
-                "precision": round(tp / (tp + fp), 3) if tp + fp else None,
-                "recall": round(tp / (tp + fn), 3) if tp + fn else None,
-            }
-            for name, (tp, fp, fn) in totals.items()
-        },
     }
 
 
