@@ -194,6 +194,8 @@ class ScanPage:
     stamp: str | None = None
     stamp_at_top: bool = False
     """Where ``stamp`` goes: the top margin, as CM/ECF prints its header, or the bottom one."""
+    watermark: str | None = None
+    """Invisible text drawn at 45° across the page, as document systems stamp CONFIDENTIAL."""
 
 
 def _pdf_string(text: str) -> bytes:
@@ -353,6 +355,9 @@ def pdf_bytes(
             if page.stamp:
                 top = size[1] - 24 if page.stamp_at_top else 18
                 draw += b"\nBT /F1 8 Tf 36 %.2f Td " % top + _pdf_string(page.stamp) + b" Tj ET"
+            if page.watermark:
+                turn = b"0.7071 0.7071 -0.7071 0.7071 120 150 Tm "
+                draw += b"\nBT 3 Tr /F1 60 Tf " + turn + _pdf_string(page.watermark) + b" Tj ET"
             content = pdf.add_stream(draw)
         kids.append(
             pdf.add(

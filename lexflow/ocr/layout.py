@@ -79,19 +79,37 @@ class _Line:
     text: str
 
 
-def arrange_page(lines: Sequence[OcrLine]) -> list[OcrLine]:
+def arrange_page(lines: Sequence[OcrLine], *, turns: int = 0) -> list[OcrLine]:
     """The page's lines in reading order, each with its role set.
 
     Args:
         lines: one page's lines in any order, boxes as fractions of the page; lines whose
             ``bbox`` is ``None`` keep their given order, after the rest.
+        turns: counter-clockwise degrees (0, 90, 180, 270) that turn the page's text upright;
+            the lines are arranged in that frame and keep their own boxes.
 
     Returns:
         The same lines (with ``role`` replaced) in reading order: headers, body, line numbers,
         footers, then lines without a box.
     """
-    found = arrange(lines)
+    upright = [
+        ln if ln.bbox is None or not turns else replace(ln, bbox=turn_box(ln.bbox, turns))
+        for ln in lines
+    ]
+    found = arrange(upright)
     return [_with_role(lines[i], found.roles[i]) for i in found.order]
+
+
+def turn_box(box: BoundingBox, turns: int) -> BoundingBox:
+    """``box`` on the page turned counter-clockwise by ``turns`` degrees (0, 90, 180, 270)."""
+    quarter = (turns // 90) % 4
+    if quarter == 1:  # a point (x, y) goes to (y, 1 - x)
+        return BoundingBox(box.top, 1 - box.right, box.height, box.width)
+    if quarter == 2:
+        return BoundingBox(1 - box.right, 1 - box.bottom, box.width, box.height)
+    if quarter == 3:  # (x, y) goes to (1 - y, x)
+        return BoundingBox(1 - box.bottom, box.left, box.height, box.width)
+    return box
 
 
 def column_count(lines: Sequence[OcrLine]) -> int:
@@ -416,7 +434,17 @@ def _line_numbers(lines: list[_Line]) -> set[int]:
     rising = sum(b > a for a, b in itertools.pairwise(values))
     if len(margin) < MIN_LINE_NUMBERS or rising < 0.8 * (len(margin) - 1):
         return set()
+    if not _evenly_spaced([ln.box.top for ln in margin]):
+        return set()  # numbered paragraphs sit where their paragraphs start, not on a grid
     return {ln.index for ln in margin}
+
+
+def _evenly_spaced(tops: list[float]) -> bool:
+    """Whether most steps between consecutive numbers are one pitch: pleading paper's grid."""
+    steps = [b - a for a, b in itertools.pairwise(tops)]
+    pitch = statistics.median(steps)
+    on_grid = sum(abs(step - pitch) <= 0.25 * pitch for step in steps)
+    return pitch > 0 and on_grid >= 0.8 * len(steps)
 
 
 def _number(text: str) -> int | None:

@@ -23,12 +23,16 @@ from lexflow.ocr import orientation, render
 from lexflow.ocr.backends import BACKENDS, OcrBackend, default_backend
 from lexflow.ocr.layout import arrange_page
 from lexflow.ocr.line_merge import merge_text_layer_and_ocr
-from lexflow.ocr.text_layer import PageReading, assess_page
+from lexflow.ocr.text_layer import PageReading, TextLayerVerdict, assess_page
 from lexflow.ocr.types import OcrLine, OcrPage
 
 UNREADABLE_CONFIDENCE = 50.0
 """Mean OCR confidence under which a page is recorded as unreadable: a sideways page read as
 garbage scored ~38, clean pages score over 90."""
+
+SCANNED_CONTENT_INK = 0.005
+"""Uncovered image ink (fraction of the page) above which a merged page is judged by its OCR
+alone: below it the text layer is the page, and a logo OCR cannot read is no loss."""
 
 BLANK_INK_FRACTION = 0.001
 """A page image with less ink than this (fraction of its pixels) is blank, not unreadable."""
@@ -141,18 +145,24 @@ class LocalOcrEngine:
             finally:
                 page.close()
         if image is None:
-            lines = arrange_page(verdict.lines)
+            lines = arrange_page(verdict.lines, turns=verdict.turns)
             return OcrPage(number=number, lines=lines, source=PageReading.TEXT_LAYER.value)
         if verdict.reading is PageReading.OCR:
             return self.ocr_image(number, image, dpi=self.dpi)
+        return self._merge(number, image, verdict)
+
+    def _merge(self, number: int, image: Image.Image, verdict: TextLayerVerdict) -> OcrPage:
+        """OCR a page under a thin text layer and merge the two, each line once."""
         ocr_lines, turned = self._recognize(image, dpi=self.dpi)
-        merged = merge_text_layer_and_ocr(verdict.lines, ocr_lines)
-        if turned is None or not turned.quarter_turns:
-            merged = arrange_page(merged)  # a turned scan keeps its own, upright, reading order
-        added = any(line.source == PageReading.OCR for line in merged)
-        source = PageReading.TEXT_LAYER_AND_OCR if added else PageReading.TEXT_LAYER
-        notes = ([] if turned is None else turned.notes) + _readability_notes(image, ocr_lines)
-        return OcrPage(number=number, lines=merged, source=source.value, notes=notes)
+        merged = merge_text_layer_and_ocr(verdict.lines, ocr_lines, turns=verdict.turns)
+        ocr_turns = 0 if turned is None else turned.quarter_turns
+        if ocr_turns == verdict.turns:
+            merged = arrange_page(merged, turns=ocr_turns)
+        # else a scan turned under an upright stamp: the stamp first, then the scan's own order
+        notes = [] if turned is None else turned.notes
+        if verdict.uncovered_ink >= SCANNED_CONTENT_INK:
+            notes += _readability_notes(image, ocr_lines)
+        return OcrPage(number, merged, PageReading.TEXT_LAYER_AND_OCR.value, notes)
 
 
 def _readability_notes(image: Image.Image, lines: list[OcrLine]) -> list[str]:

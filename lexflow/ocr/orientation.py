@@ -36,8 +36,14 @@ MAX_SKEW_DEGREES = 15.0
 MIN_SKEW_DEGREES = 1.0
 """Skew below this is left alone: tesseract read 3° exactly, and every rotation resamples."""
 
-SKEW_WIDTH_PX = 600
-"""Width of the copy the skew search works on."""
+SKEW_SIDE_PX = 800
+"""Longest side of the copy the skew search works on (never larger than the image)."""
+
+SKEW_MIN_SIDE_PX = 32
+"""An image narrower than this (a strip, a rule) has no lines to level."""
+
+MIN_SKEW_GAIN = 1.2
+"""How much sharper the rows must be at the best angle than as given."""
 
 _INK_LEVEL = 160
 
@@ -88,7 +94,8 @@ class Uprighting:
     def notes(self) -> list[str]:
         notes = []
         if self.quarter_turns:
-            notes.append(f"turned {self.quarter_turns}° before OCR (page was scanned sideways)")
+            how = "upside down" if self.quarter_turns == 180 else "sideways"
+            notes.append(f"turned {self.quarter_turns}° before OCR (page was scanned {how})")
         if self.deskew_degrees:
             notes.append(f"deskewed by {self.deskew_degrees:+.1f}° before OCR")
         return notes
@@ -176,16 +183,25 @@ def _osd_api() -> tuple[Any, threading.Lock]:
 
 
 def estimate_skew(image: Image.Image) -> float:
-    """Counter-clockwise degrees that level the text lines of ``image`` (0.0 when it has none)."""
-    scale = SKEW_WIDTH_PX / max(image.width, 1)
-    small = image.resize((SKEW_WIDTH_PX, max(1, round(image.height * scale))))
+    """Counter-clockwise degrees that level the text lines of ``image`` (0.0 when it has none).
+
+    Never more than ``MAX_SKEW_DEGREES`` either way, and 0.0 unless one angle makes the rows
+    clearly sharper than the page as it is (``MIN_SKEW_GAIN``): a seal, a photograph or a solid
+    band has no lines to level.
+    """
+    scale = min(1.0, SKEW_SIDE_PX / max(image.width, image.height, 1))
+    width, height = round(image.width * scale), round(image.height * scale)
+    if min(width, height) < SKEW_MIN_SIDE_PX:
+        return 0.0
+    small = image.resize((width, height))
     ink = Image.fromarray(((np.asarray(small) < _INK_LEVEL) * 255).astype(np.uint8))
-    if np.count_nonzero(np.asarray(ink)) < 0.002 * ink.width * ink.height:
+    if np.count_nonzero(np.asarray(ink)) < 0.002 * width * height:
         return 0.0
     coarse = _sharpest(ink, np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 0.01, 1.0))
-    best = _sharpest(ink, np.arange(coarse - 1.0, coarse + 1.01, 0.1))
-    if _sharpness(ink, best) < 1.05 * _sharpness(ink, 0.0):
-        return 0.0  # no angle stands out: a photo, a drawing, a near-blank page
+    fine = np.arange(coarse - 1.0, coarse + 1.01, 0.1)
+    best = _sharpest(ink, np.clip(fine, -MAX_SKEW_DEGREES, MAX_SKEW_DEGREES))
+    if _sharpness(ink, best) < MIN_SKEW_GAIN * _sharpness(ink, 0.0):
+        return 0.0
     return float(best)
 
 
@@ -194,5 +210,7 @@ def _sharpest(ink: Image.Image, angles: Iterable[float]) -> float:
 
 
 def _sharpness(ink: Image.Image, angle: float) -> float:
-    rows = np.asarray(ink.rotate(angle), dtype=np.float64).sum(axis=1)
+    # bilinear, so a turned copy of a solid shape does not alias into false rows
+    turned = ink.rotate(angle, resample=Image.Resampling.BILINEAR)
+    rows = np.asarray(turned, dtype=np.float64).sum(axis=1)
     return float(np.square(np.diff(rows)).sum())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import math
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -152,6 +153,34 @@ def _text_char(code: int) -> str:
     if code < 0x20 or 0x7F <= code < 0xA0 or 0xD800 <= code < 0xE000 or code >= 0x110000:
         return ""
     return chr(code)
+
+
+def text_turns(page: pdfium.PdfPage) -> int:
+    """Counter-clockwise degrees (0, 90, 180, 270) that turn the displayed page's text upright.
+
+    From the characters' own angles, by majority, and the page's ``/Rotate``: a landscape table
+    drawn sideways, or a page rotated for display, reads upright after this turn. Characters at
+    other angles (a diagonal watermark) do not vote. Caller holds ``PDFIUM_LOCK``.
+    """
+    textpage = page.get_textpage()
+    votes: Counter[int] = Counter()
+    try:
+        for index in range(textpage.count_chars()):
+            if pdfium_c.FPDFText_GetUnicode(textpage, index) <= 0x20:
+                continue
+            radians = pdfium_c.FPDFText_GetCharAngle(textpage, index)
+            if radians < 0:  # pdfium's error value
+                continue
+            degrees = math.degrees(radians) % 360
+            quarter = round(degrees / 90) % 4
+            if abs((degrees - quarter * 90 + 180) % 360 - 180) <= 5:
+                votes[quarter] += 1
+    finally:
+        textpage.close()
+    if not votes:
+        return 0
+    displayed = (votes.most_common(1)[0][0] * 90 - page.get_rotation()) % 360
+    return (-displayed) % 360
 
 
 def _horizontal(textpage: pdfium.PdfTextPage, index: int) -> bool:

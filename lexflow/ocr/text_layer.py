@@ -22,6 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from lexflow.ocr import render
+from lexflow.ocr.layout import turn_box
 from lexflow.ocr.types import BoundingBox, OcrLine
 
 COVERAGE_DPI = 72
@@ -37,6 +38,12 @@ short word at ``COVERAGE_DPI``; specks and thin scan borders stay under it."""
 MIN_UNCOVERED_INK_FRACTION = 0.2
 """...and as a fraction of all ink inside images: a scan that carries a full invisible OCR layer
 leaves most of its ink under text-layer lines, so its text layer is trusted."""
+
+FLAT_LINE_HEIGHT = 0.03
+"""A line this tall (fraction of the page) or less counts as flat whatever its width."""
+
+MAX_COVERAGE_SIDE_PX = 1500
+"""The ink test never renders more than this on a side: a poster-sized page stays cheap."""
 
 _LINE_MARGIN_PX = 2
 """Text-layer boxes are grown by this much before the test: glyph boxes sit a hair inside the
@@ -61,6 +68,8 @@ class TextLayerVerdict:
     """The text layer's lines (empty when it is unusable)."""
     uncovered_ink: float
     """Image ink no text-layer line covers, as a fraction of the page's pixels."""
+    turns: int = 0
+    """Counter-clockwise degrees that turn the page's text upright (``render.text_turns``)."""
 
 
 def assess_page(page: pdfium.PdfPage, *, min_chars: int) -> TextLayerVerdict:
@@ -74,14 +83,31 @@ def assess_page(page: pdfium.PdfPage, *, min_chars: int) -> TextLayerVerdict:
     meaningful = _meaningful_chars(lines)
     if meaningful is None:
         return TextLayerVerdict(PageReading.OCR, [], 0.0)
+    turns = render.text_turns(page)
+    uncovered, share = uncovered_image_ink(page, flat_lines(lines, turns))
     if meaningful < min_chars:
         # too little to be the page's text (a Bates number, a word under a redaction box), but
         # exact where it is: kept, and the page OCRed around it
-        return TextLayerVerdict(PageReading.TEXT_LAYER_AND_OCR, lines, 0.0)
-    uncovered, share = uncovered_image_ink(page, lines)
+        return TextLayerVerdict(PageReading.TEXT_LAYER_AND_OCR, lines, uncovered, turns)
     if uncovered >= MIN_UNCOVERED_PAGE_FRACTION and share >= MIN_UNCOVERED_INK_FRACTION:
-        return TextLayerVerdict(PageReading.TEXT_LAYER_AND_OCR, lines, uncovered)
-    return TextLayerVerdict(PageReading.TEXT_LAYER, lines, uncovered)
+        return TextLayerVerdict(PageReading.TEXT_LAYER_AND_OCR, lines, uncovered, turns)
+    return TextLayerVerdict(PageReading.TEXT_LAYER, lines, uncovered, turns)
+
+
+def flat_lines(lines: list[OcrLine], turns: int) -> list[OcrLine]:
+    """The lines that run along the page's text direction, whose boxes hug their text.
+
+    A diagonal watermark's box is the union of its characters' boxes, most of the page: it
+    covers nothing it does not draw, so it takes no part in deciding coverage or duplicates.
+    """
+    flat = []
+    for line in lines:
+        if line.bbox is None:
+            continue
+        box = turn_box(line.bbox, turns)
+        if box.height <= FLAT_LINE_HEIGHT or box.height <= 0.5 * box.width:
+            flat.append(line)
+    return flat
 
 
 def _meaningful_chars(lines: list[OcrLine]) -> int | None:
@@ -123,20 +149,27 @@ def uncovered_image_ink(page: pdfium.PdfPage, lines: list[OcrLine]) -> tuple[flo
 def _image_regions(page: pdfium.PdfPage) -> list[BoundingBox]:
     """Where the page's images are drawn, as fractions of the displayed page.
 
-    An image nested in a form XObject reports bounds in the form's own space, which cannot be
-    placed on the page here, so such a page counts as covered by images everywhere.
+    An image inside a form XObject reports its bounds in the form's space; the forms' matrices
+    around it place it on the page.
     """
     regions = []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
-        if obj.level > 0:
-            return [BoundingBox(0.0, 0.0, 1.0, 1.0)]
-        left, bottom, right, top = obj.get_bounds()
-        regions.append(render.page_fraction(page, [left, bottom, right, top]))
+    forms: list[pdfium.PdfMatrix] = []  # the matrix of each open form, outermost first
+    for obj in page.get_objects(max_depth=3):
+        del forms[obj.level :]
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_FORM:
+            forms.append(obj.get_matrix())
+        elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            left, bottom, right, top = obj.get_bounds()
+            for matrix in reversed(forms):
+                left, bottom, right, top = matrix.on_rect(left, bottom, right, top)
+            regions.append(render.page_fraction(page, [left, bottom, right, top]))
     return regions
 
 
 def _ink(page: pdfium.PdfPage) -> np.ndarray:
-    bitmap = page.render(scale=COVERAGE_DPI / 72, grayscale=True, may_draw_forms=False)
+    width, height = page.get_size()
+    scale = min(COVERAGE_DPI / 72, MAX_COVERAGE_SIDE_PX / max(width, height, 1.0))
+    bitmap = page.render(scale=scale, grayscale=True, may_draw_forms=False)
     try:
         gray = np.asarray(bitmap.to_pil().convert("L"))
     finally:

@@ -93,6 +93,21 @@ def test_line_numbers_are_found_under_a_filing_stamp_that_spans_the_top_margin()
     assert page.text.splitlines()[1:3] == [f"{PROSE[1]}, line 1", f"{PROSE[2]}, line 2"]
 
 
+def test_numbered_paragraphs_are_not_pleading_line_numbers() -> None:
+    # a complaint's "1." ... "8." sit where their paragraphs start, not on a fixed grid
+    lines, top = [], 0.08
+    for n in range(1, 9):
+        lines.append(line(f"{n}.", 0.05, top, 0.02))
+        for row in range(n % 3 + 1):
+            lines.append(line(f"{PROSE[row]} ({n})", 0.12, top + row * 0.02, 0.75))
+        top += (n % 3 + 1) * 0.02 + 0.015
+
+    arranged = arrange_page(lines)
+
+    assert not any(ln.role == "line-number" for ln in arranged)
+    assert "1." in OcrPage(number=1, lines=arranged).text.splitlines()
+
+
 def test_quantities_in_a_table_are_not_line_numbers() -> None:
     lines = []
     for n in range(1, 9):

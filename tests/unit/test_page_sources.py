@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 
 from lexflow.errors import ConfigError
 from lexflow.inspect import inspect_file
-from lexflow.ocr import orientation, render
+from lexflow.ocr import orientation, render, text_layer
 from lexflow.ocr.line_merge import merge_text_layer_and_ocr
 from lexflow.ocr.local import LocalOcrEngine
 from lexflow.ocr.text_layer import PageReading, assess_page
@@ -82,6 +82,66 @@ def test_a_stamped_scan_is_ocred_and_merged_with_its_stamp_once(
     assert [line.text for line in stamped] == [docgen.ECF_HEADER]
     assert page.text.count("Document 26") == 1, page.text
     assert {line.source for line in page.lines} == {"text-layer", "ocr"}
+
+
+def test_a_diagonal_watermark_does_not_hide_the_scan_under_it(
+    engine: LocalOcrEngine, tmp_path: Path
+) -> None:
+    # its box, the union of its turned characters, spans most of the page
+    scan = docgen.ScanPage(docgen.text_image(docgen.ORDER), watermark="CONFIDENTIAL EYES ONLY")
+    path = tmp_path / "watermarked.pdf"
+    path.write_bytes(docgen.pdf_bytes([scan]))
+
+    (page,) = engine.iter_pages(path, PDF)
+
+    assert page.source == "text-layer+ocr"
+    assert recovered(page, docgen.ORDER) >= 0.95, page.text
+    assert "CONFIDENTIAL EYES ONLY" in page.text
+
+
+def rotated_copy(source: Path, dest: Path, degrees: int) -> Path:
+    """The same PDF with every page's /Rotate set, as a viewer turns it for display."""
+    pdf = pdfium.PdfDocument(source)
+    try:
+        for page in pdf:
+            page.set_rotation(degrees)
+        pdf.save(str(dest))
+    finally:
+        pdf.close()
+    return dest
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_a_page_displayed_turned_is_read_in_its_text_order(tmp_path: Path, degrees: int) -> None:
+    born = docgen.born_digital_pdf(tmp_path / "born.pdf", [docgen.CAPTION])
+    path = rotated_copy(born, tmp_path / f"turned-{degrees}.pdf", degrees)
+
+    (page,) = LocalOcrEngine().iter_pages(path, PDF)
+
+    assert page.source == "text-layer"
+    assert page.text.splitlines() == [line for line in docgen.CAPTION if line]
+
+
+def test_a_stamped_scan_displayed_turned_keeps_its_stamp_first(
+    engine: LocalOcrEngine, tmp_path: Path
+) -> None:
+    stamped = docgen.stamped_scan_pdf(tmp_path / "stamped.pdf")
+    path = rotated_copy(stamped, tmp_path / "stamped-90.pdf", 90)
+
+    (page,) = engine.iter_pages(path, PDF)
+
+    assert page.lines[0].text == docgen.ECF_HEADER
+    assert page.lines[0].role == "header"
+    assert page.text.splitlines()[1].lower().startswith("order granting"), page.text
+
+
+def test_ocr_noise_beside_a_text_layer_is_not_merged() -> None:
+    body = OcrLine("The motion is granted.", 100.0, BoundingBox(0.1, 0.1, 0.5, 0.02))
+    signature = OcrLine("AVA AVA", 0.0, BoundingBox(0.6, 0.8, 0.2, 0.05))
+
+    merged = merge_text_layer_and_ocr([body], [signature])
+
+    assert [line.text for line in merged] == [body.text]
 
 
 def test_an_ocr_line_reading_a_text_layer_line_again_is_dropped() -> None:
@@ -155,6 +215,34 @@ def test_skew_is_measured_from_the_lines() -> None:
         turned = image.rotate(degrees, expand=True, fillcolor=255)
         assert orientation.estimate_skew(turned) == pytest.approx(-degrees, abs=0.3)
     assert orientation.estimate_skew(Image.new("L", (800, 1000), 255)) == 0.0
+
+
+def test_shapes_without_lines_are_not_deskewed() -> None:
+    disc = Image.new("L", (1700, 2200), 255)
+    ImageDraw.Draw(disc).ellipse((300, 300, 1400, 1400), fill=60)
+    band = Image.new("L", (1700, 2200), 255)
+    ImageDraw.Draw(band).rectangle((0, 0, 1700, 150), fill=0)
+
+    assert orientation.estimate_skew(disc) == 0.0
+    assert orientation.estimate_skew(band) == 0.0
+    # a strip is never blown up to page size to be searched
+    assert orientation.estimate_skew(Image.new("L", (3, 2000), 0)) == 0.0
+
+
+def test_the_ink_test_of_a_poster_sized_page_stays_small(tmp_path: Path) -> None:
+    path = tmp_path / "poster.pdf"
+    logo = docgen.ScanPage(docgen.text_image(["SEAL"], size_in=(2, 1)))
+    path.write_bytes(docgen.pdf_bytes([logo], size=(14400.0, 14400.0)))
+    with render.PDFIUM_LOCK:
+        pdf = render.open_pdf(path)
+        try:
+            page = render.load_page(pdf, 1)
+            ink = text_layer._ink(page)
+            page.close()
+        finally:
+            pdf.close()
+
+    assert max(ink.shape) <= text_layer.MAX_COVERAGE_SIDE_PX
 
 
 def test_an_upright_page_is_left_as_it_is() -> None:
