@@ -50,6 +50,18 @@ _NAME_BEFORE = re.compile(
     r"(?<![\w'’.-])(?P<name>[A-Z][\w'’&-]+(?:[ \t]+[A-Z][\w'’&-]+){0,2}),[ \t]*$"
 )
 _NOT_A_PARTY = frozenset({"see", "cf", "also", "id", "ibid", "supra", "united states", "state"})
+# A case cited by its docket rather than a reporter: "Roe, et al. v. Doe, Case Nos. 20-1, 20-2".
+_CASE_WORD = r"(?:[A-Z][\w.'’&-]*|of|the|&)"
+_DOCKET_PARTY = rf"[A-Z][\w.'’&-]*(?:[ \t]+{_CASE_WORD}){{0,6}}(?:,?\s+(?i:et[ \t]+al\.?))?"
+_DOCKET_NUMBER = r"\d[\dA-Za-z]*[-:][\dA-Za-z]+(?:[-:][\dA-Za-z]+)*"
+_DOCKET_CITATION = re.compile(
+    rf"(?<![\w.&])(?P<name>{_DOCKET_PARTY}\s+(?i:v|vs)\.[ \t]+{_DOCKET_PARTY}),[ \t]*"
+    rf"(?i:(?:Case|Appeal|Docket)[ \t]+)?(?i:Nos?\.)[ \t]*(?P<dockets>{_DOCKET_NUMBER}"
+    rf"(?:(?:,|[ \t]*&|[ \t]+and)\s*(?:(?i:(?:Case[ \t]+)?No\.)[ \t]*)?{_DOCKET_NUMBER})*)"
+    r"(?![\w-])"
+)
+DOCKET_CITATION_CONFIDENCE = 0.8
+_SUBJECT_LINE = re.compile(r"[ \t]*(?i:Re|RE|In\s+re|Subject)[ \t]*:[ \t]*$")
 _SHORT_NAME = re.compile(r"[A-Z][\w'’.&-]*(?:\s+(?:[A-Z][\w'’.&-]*|of|the|&))*$")
 
 
@@ -98,7 +110,32 @@ def find_citations(full_text: str) -> list[Candidate]:
     for base, citation in located:
         if isinstance(citation, FullLawCitation) and not is_public_law(citation.matched_text()):
             found.append(_statute(full_text, respaced.span(base, citation), citation))
-    return found + find_fallback_statutes(full_text)
+    return found + _docket_citations(full_text) + find_fallback_statutes(full_text)
+
+
+def _docket_citations(full_text: str) -> list[Candidate]:
+    """Cases cited by name and docket number; normalised to ``No. 20-1, 20-2``."""
+    found: list[Candidate] = []
+    for match in _DOCKET_CITATION.finditer(full_text):
+        line_start = full_text.rfind("\n", 0, match.start()) + 1
+        if _SUBJECT_LINE.match(full_text, line_start, match.start()):
+            # "Re: Roe v. Doe, No. 22-1" is the letter's own case, named by its parties.
+            continue
+        start = match.start()
+        if signal := _LEADING_SIGNAL.match(full_text, start, match.end("name")):
+            start = signal.end()
+        dockets = re.findall(_DOCKET_NUMBER, match.group("dockets"))
+        value = f"No{'s' if len(dockets) > 1 else ''}. {', '.join(d.upper() for d in dockets)}"
+        found.append(
+            Candidate(
+                start,
+                match.end(),
+                EntityType.CASE_CITATION,
+                DOCKET_CITATION_CONFIDENCE,
+                value,
+            )
+        )
+    return found
 
 
 def _located_citations(text: str) -> list[tuple[int, CitationBase]]:

@@ -22,6 +22,7 @@ from lexflow.text.mentions import Candidate, EntityType
 from lexflow.text.normalize import word_set
 
 ABBREVIATION_CONFIDENCE = 0.85
+DOTLESS_CONFIDENCE = 0.8
 
 # A citation string names a court, not a place, when it has one of these words in it.
 _COURT_MARKERS = word_set(
@@ -31,6 +32,19 @@ _COURT_MARKERS = word_set(
 # "S.D.N.Y.", "D.N.J.", "D.D.C."; never "D.C.", which is a place.
 _GLUED_DISTRICT = re.compile(r"^(?:[NSEWMC]\.)?D\.(?:[A-Z]\.){1,3}$")
 _DIRECTIONS = {"N": "Northern", "S": "Southern", "E": "Eastern", "W": "Western", "M": "Middle"}
+_FEDERAL_DISTRICT = re.compile(
+    r"^United States District Court for the (?P<dir>Northern|Southern|Eastern|Western|Middle"
+    r"|Central) District of (?P<state>.+)$"
+)
+# The states with districts named by a direction.
+_POSTAL = {
+    "Alabama": "AL", "Arkansas": "AR", "California": "CA", "Florida": "FL", "Georgia": "GA",
+    "Illinois": "IL", "Indiana": "IN", "Iowa": "IA", "Kentucky": "KY", "Louisiana": "LA",
+    "Michigan": "MI", "Mississippi": "MS", "Missouri": "MO", "New York": "NY",
+    "North Carolina": "NC", "Ohio": "OH", "Oklahoma": "OK", "Pennsylvania": "PA",
+    "Tennessee": "TN", "Texas": "TX", "Virginia": "VA", "Washington": "WA",
+    "West Virginia": "WV", "Wisconsin": "WI",
+}  # fmt: skip
 _DISTRICT_NAME = re.compile(
     r"^(?P<kind>District Court|United States Bankruptcy Court), (?:(?P<dir>[NSEWMC])\.)?\s?"
     r"(?:D\.|District of) (?P<state>.+)$"
@@ -57,7 +71,30 @@ def find_court_abbreviations(full_text: str) -> list[Candidate]:
                 match.start(), match.end(), EntityType.COURT, ABBREVIATION_CONFIDENCE, names[key]
             )
         )
+    dotless, dotless_names = _dotless_districts()
+    for match in dotless.finditer(full_text):
+        name = dotless_names[match.group(0)]
+        found.append(
+            Candidate(match.start(), match.end(), EntityType.COURT, DOTLESS_CONFIDENCE, name)
+        )
     return found
+
+
+@functools.cache
+def _dotless_districts() -> tuple[re.Pattern[str], dict[str, str]]:
+    """``SDNY``, ``EDPA``: a district with a direction and the state's postal code, in capitals.
+
+    Only the four-letter forms: shorter ones (``DNJ``, ``DDC``) are as often other acronyms.
+    """
+    dotless: dict[str, str] = {}
+    for court in courts:
+        name = canonical_court_name(court)
+        match = _FEDERAL_DISTRICT.match(name)
+        if match and match.group("state") in _POSTAL:
+            letters = f"{match.group('dir')[0]}D{_POSTAL[match.group('state')]}"
+            dotless.setdefault(letters, name)
+    body = "|".join(sorted(dotless, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.&-])(?:{body})(?![\w&-])"), dotless
 
 
 @functools.cache

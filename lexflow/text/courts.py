@@ -60,9 +60,12 @@ _APPEALS = re.compile(
     rf"|(?P<b>{_CIRCUIT})\s+Circuit\s+Court\s+of\s+Appeals)\b",
     _FLAGS,
 )
-# "the First Circuit's decision"; not "Tenth Circuit Rules" or "Federal Circuit bar".
+# "the First Circuit's decision", "the 6th Circuit"; not "Tenth Circuit Rules" or "Federal
+# Circuit bar" (a capitalised "Circuit Bar" is the court's own bar).
+_NUMERIC_CIRCUIT = r"1[01]th|[2-9](?:nd|rd|th|d)|1st"
 _BARE_CIRCUIT = re.compile(
-    rf"\b(?-i:(?P<a>{_CIRCUIT}))\s+(?-i:Circuit)(?!\s+(?:Rules?|Court|bar|Judges?|L\.?A\.?R)\b)"
+    rf"\b(?-i:(?P<a>{_CIRCUIT}|{_NUMERIC_CIRCUIT}))\s+(?-i:Circuit)"
+    r"(?!\s+(?:Rules?|Court|(?-i:bar)|Judges?|L\.?A\.?R)\b)"
     r"(?![\w-])",
     _FLAGS,
 )
@@ -190,8 +193,23 @@ def _district_name(match: re.Match[str]) -> str | None:
     return f"{court} for the {prefix}District of {state}"
 
 
+_ORDINAL_WORDS = {
+    f"{n}{suffix}": word
+    for n, word in enumerate(
+        (
+            *("First", "Second", "Third", "Fourth", "Fifth", "Sixth"),
+            *("Seventh", "Eighth", "Ninth", "Tenth", "Eleventh"),
+        ),
+        1,
+    )
+    for suffix in ("st", "nd", "rd", "th", "d")
+}
+
+
 def _circuit(text: str) -> str:
     text = collapse_space(text)
+    if text.lower() in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS[text.lower()]
     if text.replace(" ", "").upper() == "D.C." or text.lower() == "district of columbia":
         return "District of Columbia"
     return text.capitalize()

@@ -21,6 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import chain
 
+from lexflow.text.address_blocks import find_block_organizations
 from lexflow.text.chunking import Chunk
 from lexflow.text.citations import find_citations
 from lexflow.text.courts import find_courts
@@ -56,6 +57,7 @@ def extract_entities(text: DocumentText, chunks: Sequence[Chunk]) -> list[Mentio
     full = text.full_text
     if not full.strip():
         return []
+    people = [*find_persons(full), *find_people(full)]
     first_pass = resolve_overlaps(
         chain(
             find_citations(full),
@@ -64,8 +66,8 @@ def extract_entities(text: DocumentText, chunks: Sequence[Chunk]) -> list[Mentio
             find_dates(full),
             find_money(full),
             find_organizations(full),
-            find_persons(full),
-            find_people(full),
+            find_block_organizations(full, people),
+            people,
             find_caption_parties(full),
         )
     )

@@ -16,7 +16,8 @@ from lexflow.text.courts import STATES
 from lexflow.text.mentions import Candidate, EntityType
 from lexflow.text.normalize import collapse_space, display_name, word_set
 
-_ORG_WORD = r"(?:St\.|Mt\.|(?:[A-Z]\.)+|[A-Z0-9][A-Za-z0-9'’\-]*|&)"
+# A word of a name: "ConsumerInfo.com" keeps its domain.
+_ORG_WORD = r"(?:St\.|Mt\.|(?:[A-Z]\.)+|[A-Z0-9][A-Za-z0-9'’\-]*(?:\.(?i:com|net|org|io)\b)?|&)"
 # A name may wrap onto the next line ("First\nChurch of Waterville"); ``_wrapped_start`` keeps
 # the wrap only after "&" ("KILPATRICK TOWNSEND &\nSTOCKTON LLP") or when the name starts mid-line.
 WRAP_LINE_CHARS = 40
@@ -40,9 +41,13 @@ _LEGAL_FORM = (
     + "|National[ \t]+Association|NATIONAL[ \t]+ASSOCIATION"
 )
 # Only a legal form may follow a comma: "City of New York, Bank of America" is two names.
-_ORG_NOUN = _title_or_upper(
-    "Bank Trust University Association Foundation Partners Holdings Church Chapel Fellowship "
-    "Society Institute"
+_ORG_NOUN = (
+    _title_or_upper(
+        "Bank Trust University Association Foundation Partners Holdings Church Chapel Fellowship "
+        "Society Institute Board Committee Council Commission Authority"
+    )
+    # "Tarrant Regional Water District", never "United States District Court" or "District of".
+    + r"|(?:District|DISTRICT)(?!\s+(?i:Court|of)\b)"
 )
 _SUFFIXED_ORG = re.compile(
     rf"(?<![\w.&])(?P<name>{_ORG_NAME})(?:,?{_ORG_GAP}(?:{_LEGAL_FORM})|{_ORG_GAP}(?:{_ORG_NOUN}))"
@@ -61,6 +66,11 @@ _LIST_ITEM = rf"{_LIST_WORD}(?:{_ORG_GAP}(?:(?:of|the|de){_ORG_GAP})*{_LIST_WORD
 _LIST_SEPARATOR = rf",{_ORG_GAP}(?:and{_ORG_GAP})?"
 _NAME_LIST = re.compile(rf"(?<![\w.&])(?:{_LIST_ITEM}{_LIST_SEPARATOR}){{2,}}{_LIST_ITEM}(?![\w&])")
 _LIST_ITEM_RE = re.compile(_LIST_ITEM)
+# A trade name: "Acme Holdings, Inc. dba Acme Online Services" names a second organisation.
+_TRADE_NAME = re.compile(
+    rf"(?<![\w/])(?i:dba|d/b/a|doing[ \t]+business[ \t]+as)[ \t]*\n?[ \t]*(?P<name>{_ORG_NAME})"
+)
+_POSSESSIVE_END = re.compile(r"['’]s?$")
 LIST_CONFIDENCE = 0.7
 _PREFIXED_ORG = re.compile(
     rf"(?<![\w.&])(?P<name>(?:{_ORG_WORD}{_ORG_GAP}){{0,3}}(?P<anchor>(?i:Department|Dep't|Dept\."
@@ -72,7 +82,10 @@ _PREFIXED_ORG = re.compile(
 
 # A name ends at a word boundary; a possessive "'s" is left outside the mention.
 NAME_END = r"(?![\w-]|['’](?!s\b))"
-NAME_WORD = r"(?:[A-Z]['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:-[A-Z][a-z]+)?"
+# Latin-1 letters too: "Angélica", "ANGÉLICA".
+UPPER = "A-ZÀ-ÖØ-Þ"
+LOWER = "a-zß-öø-ÿ"
+NAME_WORD = rf"(?:[A-Z]['’])?[{UPPER}][{LOWER}]+(?:[A-Z][{LOWER}]+)?(?:-[A-Z][{LOWER}]+)?"
 _INITIAL = r"[A-Z]\."
 _GENERATION = r"(?:,?[ \t]+(?:Jr\.|Sr\.|II|III|IV))?"
 # A surname may carry a particle after the given names: "Olga Vysotskaya de Brito".
@@ -84,7 +97,7 @@ PERSON = (
 FULL_PERSON = (
     rf"(?:{_PARTICLED}|(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{1,3}}{NAME_WORD})(?:{_GENERATION})"
 )
-UPPER_WORD = r"(?!(?:AND|OR)\b)[A-Z][A-Z'’\-]+"
+UPPER_WORD = rf"(?!(?:AND|OR)\b)[{UPPER}][{UPPER}'’\-]+"
 UPPER_PERSON = rf"{UPPER_WORD}(?:[ \t]+(?:[A-Z]\.|{UPPER_WORD})){{1,3}}"
 
 _HONORIFIC = re.compile(
@@ -110,11 +123,11 @@ UPPER_PERSON_RE = re.compile(UPPER_PERSON)
 _PARTY = rf"(?:{_ORG_WORD}(?:[ \t]+(?:(?:of|the|for|&)[ \t]+)?{_ORG_WORD}){{0,6}}\.?)"
 # "Paulv. Jones": OCR may drop the space before "v.".
 _VERSUS = re.compile(
-    rf"(?<![\w.&])(?P<left>{_PARTY})(?:,?[ \t]+et[ \t]+al\.?,?)?(?:[ \t]+|(?<=[a-z]))"
-    rf"(?i:v|vs)\.[ \t]+(?P<right>{_PARTY})"
+    rf"(?<![\w.&])(?P<left>{_PARTY})(?:,?[ \t]+(?i:et[ \t]+al)\.?,?)?(?:[ \t]+|(?<=[a-z]))"
+    rf"(?i:v|vs)\.(?:[ \t]+|[ \t]*\n[ \t]*)(?P<right>{_PARTY})"
 )
 
-_PLACES = frozenset({s.lower() for s in STATES} | {"united states", "u.s.", "foreign"})
+PLACES = _PLACES = frozenset({s.lower() for s in STATES} | {"united states", "u.s.", "foreign"})
 _STATE_NAME = "|".join(
     form.replace(" ", r"[ \t]+")
     for s in sorted(STATES, key=len, reverse=True)
@@ -125,6 +138,27 @@ _STATE_PARTY = re.compile(
     rf"\b(?:State|STATE|Commonwealth|COMMONWEALTH)[ \t]+(?:of|OF)[ \t]+(?:{_STATE_NAME})\b"
 )
 _WORD = re.compile(r"\S+")
+# "Eastern District", "Fifth Judicial District": a court's division or a district's number.
+_JOINED_BEFORE = re.compile(r"(?<![\w.&'’-])[A-Z][a-z]+[ \t]+(?:and|&)[ \t]+$")
+_BODY_HEAD = re.compile(r"(?i:Commission|Committee|Council|Board|Authority)$")
+_DIRECTIONS = word_set(
+    """northern southern eastern western middle central the judicial congressional federal
+    first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"""
+)
+# The word after a name, unless a title follows it: "Jane Roe\nDistrict Judge" is a judge.
+_NEXT_WORD = re.compile(
+    r"[ \t]*\n?[ \t]*([A-Za-z][A-Za-z.'’]*)(?![ \t]+(?i:Judges?|Courts?|Attorneys?|of)\b)"
+)
+_ORG_TAILS = word_set(
+    """district board bureau commission committee council authority association foundation
+    corporation company inc llc ltd llp institute society agency fund"""
+)
+_ET_AL_END = re.compile(r",?[ \t]+(?i:et[ \t]+al)\.?$")
+# Words that start organisation names and are no surname: "Acme v. National" is cut off.
+_NOT_A_SURNAME = word_set(
+    """national american international united general federal first global standard
+    universal consolidated mutual republic"""
+)
 _LEGAL_FORM_END = re.compile(rf"(?i:{_LEGAL_FORM})$")
 
 ORG_WORDS = word_set(
@@ -133,7 +167,8 @@ ORG_WORDS = word_set(
     dep't dept office bureau board commission agency city county town village state
     commonwealth people government court district circuit services systems international
     technologies industries enterprises fund insurance school college hospital church chapel
-    fellowship society institute"""
+    fellowship society institute dist committee council league authority union coalition
+    alliance federation solutions assn ass'n"""
 )
 _GOVERNMENT_PARTY = re.compile(
     r"^(?i:United\s+States(?:\s+of\s+America)?|(?:The\s+)?People(?:\s+of\s+the\s+State\s+of\s+.+)?"
@@ -169,11 +204,24 @@ def find_organizations(full_text: str) -> list[Candidate]:
     found: list[Candidate] = []
     for match in _SUFFIXED_ORG.finditer(full_text):
         span = _org_span(full_text, match, _SUFFIXED_ORG, match.end())
-        if span and not _is_description(full_text[span[0] : match.end("name")]):
+        name = full_text[span[0] : match.end("name")] if span else ""
+        if span and not _is_description(name) and not _is_division(name):
+            # "Securities and Exchange Commission": a public body's name may join two words.
+            joined = _JOINED_BEFORE.search(full_text, max(0, span[0] - 60), span[0])
+            if joined and _BODY_HEAD.search(full_text, span[0], span[1]):
+                span = (joined.start(), span[1])
             found.append(_org(full_text, *span, 0.85))
     for match in _FIRM.finditer(full_text):
         if span := _org_span(full_text, match, _FIRM, match.end()):
             found.append(_org(full_text, *span, 0.85))
+    for match in _TRADE_NAME.finditer(full_text):
+        start, end = match.start("name"), match.end("name")
+        if possessive := _POSSESSIVE_END.search(full_text, start, end):
+            end = possessive.start()
+        if re.match(r"(?i:Case|Civil|No)\b", full_text[start:end]):
+            continue  # a caption's other column: "Acme, Inc. dba\nCase No. 1:23-cv-1"
+        if len(full_text[start:end].split()) <= 6:
+            found.append(_org(full_text, start, end, 0.8))
     for match in _STATE_PARTY.finditer(full_text):
         found.append(_org(full_text, match.start(), match.end(), 0.7))
     for match in _PREFIXED_ORG.finditer(full_text):
@@ -245,7 +293,7 @@ def find_persons(full_text: str) -> list[Candidate]:
     for pattern, confidence, keep_prefix in rules:
         for match in pattern.finditer(full_text):
             name = match.group("name")
-            if looks_like_org(name):
+            if looks_like_org(name) or followed_by_org_word(full_text, match.end()):
                 continue
             start = match.start() if keep_prefix else match.start("name")
             found.append(_person(start, match.end(), confidence, name))
@@ -288,12 +336,22 @@ def _party(full_text: str, start: int, end: int) -> Candidate | None:
     trimmed = _trim_leading_noise(full_text, start, end)
     if trimmed is None:
         return None
+    if et_al := _ET_AL_END.search(full_text, trimmed, end):
+        end = et_al.start()
+    # A single upper-case word is a surname only before "et al.": "v. ROE ET AL.", not "v. NASA".
+    single = rf"{UPPER_WORD}" if et_al else "(?!)"
     if full_text[end - 1] == "." and not _LEGAL_FORM_END.search(full_text, max(0, end - 12), end):
         end -= 1
     text = full_text[trimmed:end]
+    place = collapse_space(text).lower() in _PLACES and not _GOVERNMENT_PARTY.match(text)
+    if not text or place or text.lower() == "et al":
+        # "Texas v. New Mexico": a state alone is a party, but no person and no name to list.
+        return None
     if looks_like_org(text) or _GOVERNMENT_PARTY.match(text):
         return _org(full_text, trimmed, end, 0.7)
-    if re.fullmatch(PERSON, text) or re.fullmatch(UPPER_PERSON, text):
+    if text.lower() in _NOT_A_SURNAME:
+        return None
+    if re.fullmatch(PERSON, text) or re.fullmatch(rf"{UPPER_PERSON}|{single}", text):
         return _person(trimmed, end, 0.6, text)
     return None
 
@@ -307,6 +365,17 @@ def _is_abbreviation_v(match: re.Match[str]) -> bool:
 def _is_description(name: str) -> bool:
     """``a Delaware Limited Partnership``: a place and a legal form describe, they do not name."""
     return collapse_space(name).lower() in _PLACES
+
+
+def _is_division(name: str) -> bool:
+    """``Eastern District``: a court's division, named by a direction alone."""
+    return {w.lower() for w in name.split()} <= _DIRECTIONS
+
+
+def followed_by_org_word(full_text: str, end: int) -> bool:
+    """``Petitioner Acme Regional Water``⏎``District``: the name goes on as an organisation."""
+    following = _NEXT_WORD.match(full_text, end)
+    return following is not None and following.group(1).lower().rstrip(".") in _ORG_TAILS
 
 
 def looks_like_org(name: str) -> bool:

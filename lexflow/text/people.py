@@ -20,6 +20,7 @@ from lexflow.text.names import (
     NAME_END,
     NAME_WORD,
     PERSON,
+    PLACES,
     UPPER_PERSON,
     UPPER_WORD,
     looks_like_org,
@@ -71,6 +72,17 @@ _MIDDLE_INITIAL = re.compile(
     r"(?![\w'’-])(?![ \t]+(?i:Courthouse|Building|Center|Centre|Hall|Library|Street|Avenue"
     r"|Road|Boulevard|Park|Bridge|School|Memorial|Federal))"
 )
+# A counsel block gives each lawyer a line and an e-mail line below it: "JANE ROE*\njroe@x.org".
+_LINE_NAME = rf"(?:{FULL_PERSON}|{UPPER_PERSON})"
+_ABOVE_EMAIL = re.compile(
+    rf"(?m)^[ \t]*(?P<name>{_LINE_NAME})[ \t]*\*?[ \t]*\n[ \t]*[\w.+-]+@[\w-]+(?:\.[\w-]+)+[ \t]*$"
+)
+# A letterhead puts the title on the line below the name: "JANE O'ROE\nCLERK OF COURT".
+_ABOVE_TITLE = re.compile(rf"(?m)^[ \t]*(?P<name>{_LINE_NAME})[ \t]*\n[ \t]*(?:{_TITLE})[ \t]*$")
+# A docket sheet's labelled judge: "DC Judge: Roe", "Presiding Judge: JANE ROE".
+_JUDGE_LABEL = re.compile(
+    rf"\b(?i:Judge|Justice)[ \t]*:[ \t]*(?P<name>{PERSON}|{UPPER_PERSON}|{UPPER_WORD}){NAME_END}"
+)
 _PLACEHOLDER = re.compile(r"\b(?:John|Jane|Richard|Mary)[ \t]+(?:Doe|Roe)\b(?:[ \t]+\d+)?")
 _NOT_GIVEN_NAMES = word_set(
     """fed cal supp app civ crim cir ct dist div no rev stat ann gen sec art ch para
@@ -80,7 +92,9 @@ _NOT_GIVEN_NAMES = word_set(
 # Words that make a capitalised run a thing, a place or a proceeding rather than a person.
 _NOT_NAME_WORDS = word_set(
     """courthouse building center centre hall library street avenue road boulevard park bridge
-    litigation panel products liability proceedings act agreement rules court district"""
+    litigation panel products liability proceedings act agreement rules court district order
+    orders motion injunction application petition stipulation notice brief judgment complaint
+    memorandum opinion decree subpoena warrant restraining preliminary temporary compact"""
 )
 
 
@@ -101,6 +115,9 @@ def find_people(full_text: str) -> list[Candidate]:
         *_listed(_TITLED, _NAME_IN_LIST, full_text),
         *_listed(_COUNSEL_LIST, _WRAPPED_PERSON, full_text),
         *_matches(_MIDDLE_INITIAL, full_text, INITIAL_CONFIDENCE),
+        *_matches(_ABOVE_EMAIL, full_text, TITLE_CONFIDENCE),
+        *_matches(_ABOVE_TITLE, full_text, TITLE_CONFIDENCE),
+        *_matches(_JUDGE_LABEL, full_text, TITLE_CONFIDENCE),
     ]
     for match in _PLACEHOLDER.finditer(full_text):
         found.append(_person(match.start(), match.end(), TITLE_CONFIDENCE, match.group(0)))
@@ -128,6 +145,8 @@ def _is_name(text: str) -> bool:
     words = [w.strip(".,'’").lower() for w in text.split()]
     if not words or words[0] in LEADING_NOISE or words[0] in _NOT_GIVEN_NAMES:
         return False
+    if " ".join(words) in PLACES:
+        return False  # "UNITED STATES" over "DISTRICT JUDGE" is half a title
     if words[-1] in LEADING_NOISE:
         return False
     # After an initial a "thing" word is a surname: "Ryan Y. Park", not "Central Park".

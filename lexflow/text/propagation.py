@@ -24,9 +24,11 @@ SHORT_ORG_CONFIDENCE = 0.65
 SURNAME_CONFIDENCE = 0.6
 
 _DEFINITION = re.compile(
-    r"\s*,?\s*\(\s*(?:(?i:hereinafter(?:\s+referred\s+to\s+as)?|collectively|together"
+    r"(?:['’]s?)?\s*,?\s*\(\s*(?:(?i:hereinafter(?:\s+referred\s+to\s+as)?|collectively|together"
     r"|individually),?\s*)?(?:(?i:the)\s+)?[\"“](?P<body>[^()\n]{1,120}?)\)"
 )
+# "Acme Regional Water District (Acme)": an unquoted alias that is a word of the name.
+_BARE_ALIAS = re.compile(r"['’]?s?\s*\(\s*(?P<alias>[A-Z][A-Za-z&.\-]{1,30})\s*\)")
 _QUOTED = re.compile(r"[\"“](?P<alias>[A-Z][^\"“”\n]{0,40}?)[\"”]")
 # Role words name whoever the document makes them; mapping them to one party would be a guess.
 _GENERIC_ALIASES = word_set(
@@ -60,6 +62,11 @@ def _defined_terms(full_text: str, named: Sequence[Candidate]) -> Iterator[Candi
     terms: dict[str, Candidate] = {}
     for candidate in sorted(named, key=lambda c: c.start):
         definition = _DEFINITION.match(full_text, candidate.end)
+        bare = _BARE_ALIAS.match(full_text, candidate.end)
+        if bare and candidate.entity_type is EntityType.ORGANIZATION:
+            alias = bare.group("alias")
+            if alias in (candidate.normalized or "").split() and alias.lower() not in ORG_WORDS:
+                terms.setdefault(alias, candidate)
         if definition is None:
             continue
         body = full_text[definition.start("body") - 1 : definition.end("body")]

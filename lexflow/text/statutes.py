@@ -30,8 +30,14 @@ _FEDERAL_RULE = re.compile(
     rf"(?:\s*P(?:roc(?:edure)?)?\.?)?\s*(?P<rule>\d+(?:\.\d+)?)(?P<sub>{_SUB})"
 )
 _RULE_ACRONYM = re.compile(
-    rf"\b(?P<kind>FRAP|FRCP|FRCrP|FRE|FRBP)\s+(?P<rule>\d+(?:\.\d+)?)(?P<sub>{_SUB})(?![\w.])"
+    rf"\b(?P<kind>FRAP|FRCP|FRCrP|FRE|FRBP)\s+(?P<rule>\d+(?:\.\d+)?)(?P<sub>{_SUB})(?!\w|\.\d)"
 )
+# More rules of the same set after a cite: "FRAP 12(a), 32(a)", "Fed. R. App. P. 15(a) or 21(a)".
+_MORE_RULES = re.compile(
+    rf"(?:,[ \t]*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+)(?P<rule>\d+(?:\.\d+)?)(?P<sub>{_SUB})"
+    r"(?![\w\-–]|\.\d|\s*(?:U\.\s?S|F\.|S\.\s?Ct|Stat)\b)"
+)
+_WORD_AFTER = re.compile(r"\s+(?!(?:and|or)\b)[A-Za-z]")
 _ACRONYM_KIND = {"FRAP": "App", "FRCP": "Civ", "FRCRP": "Crim", "FRE": "Evid", "FRBP": "Bankr"}
 _PUBLIC_LAW = re.compile(
     r"\bPub(?:lic|\.)?\s*L(?:aw|\.)?\s*(?:No\.\s*)?(?P<congress>\d{2,3})\s*[-–]\s*(?P<n>\d{1,4})\b"
@@ -43,6 +49,25 @@ _LOCAL_RULE = re.compile(
     r"(?:L\.?\s?A\.?\s?R\.?|I\.?\s?O\.?\s?P\.?|Local\s+Rule|R(?:ule)?\.?)\s*(?:Misc\.\s*)?"
     rf"\d+[A-Za-z]?(?:\.\d+)*{_SUB}"
 )
+# A set of rules by name: "Sixth Circuit Rules", "Local Rules of the Third Circuit".
+_NAMED_RULES = re.compile(
+    rf"\b(?:(?:{_ORDINAL}|Tenth|Eleventh|Federal|D\.\s?C\.)\s+Circuit\s+Rules"
+    rf"|Local\s+Rules\s+of\s+the\s+(?:{_ORDINAL}|Tenth|Eleventh|Federal|D\.\s?C\.)\s+Circuit)\b"
+)
+# An interstate compact: "the Red River Compact", "Snake River Compact".
+_COMPACT = re.compile(
+    r"(?<![\w-])(?P<name>(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:[ \t]+|[ \t]*\n[ \t]*)){1,4})Compact\b"
+)
+# Words before "Compact" that are no part of its name: "See Compact §5.01", "The Compact".
+_NOT_COMPACT_NAME = frozenset({"see", "the", "this", "that", "under", "cf", "each", "both", "a"})
+# A numbered section of an instrument: "Section 5.05(b)(1)", "§4.01(b)" (a dotted number or a
+# subsection; a bare "Section 3" is as often a heading).
+_INSTRUMENT_SECTION = re.compile(
+    rf"(?<![\w.])(?:Section|§§?)[ \t]*\d+"
+    rf"(?:(?:\.\d+)+[a-z]?{_SUB}|[a-z]?(?:\([A-Za-z0-9]{{1,4}}\))+)"
+    r"(?![\w.]*\d)"
+)
+_HEADING_AFTER = re.compile(r"[ \t.:]+[A-Z]")
 # Capital "Rule" and a number: "Rule 24.035", "Rule 12(b)(6)"; "rule 5" in prose is not a cite.
 _NUMBERED_RULE = re.compile(rf"\bRules?\s+\d+[A-Za-z]?(?:\.\d+)*{_SUB}(?![\w.]*\d)")
 # An abbreviated code right before a section sign: "N.C.G.S. § 7A-31", "Tex. Penal C. § 1".
@@ -71,19 +96,56 @@ def find_fallback_statutes(full_text: str) -> list[Candidate]:
     for match in _FEDERAL_RULE.finditer(full_text):
         value = _federal_rule(match.group("kind"), match.group("rule") + match.group("sub"))
         found.append(_statute(match, FALLBACK_CONFIDENCE, value))
+        found += _more_rules(full_text, match.end(), match.group("kind"))
     for match in _RULE_ACRONYM.finditer(full_text):
         kind = _ACRONYM_KIND[match.group("kind").upper()]
         value = _federal_rule(kind, match.group("rule") + match.group("sub"))
         found.append(_statute(match, FALLBACK_CONFIDENCE, value))
+        found += _more_rules(full_text, match.end(), kind)
     for match in _PUBLIC_LAW.finditer(full_text):
         value = f"Pub. L. No. {match.group('congress')}-{match.group('n')}"
         found.append(_statute(match, FALLBACK_CONFIDENCE, value))
     for match in _STATUTES_AT_LARGE.finditer(full_text):
         value = f"{match.group('volume')} Stat. {match.group('page')}"
         found.append(_statute(match, FALLBACK_CONFIDENCE, value))
-    for pattern in (_LOCAL_RULE, _NUMBERED_RULE, _ABBREVIATED_CODE):
+    for match in _INSTRUMENT_SECTION.finditer(full_text):
+        line_start = full_text.rfind("\n", 0, match.start()) + 1
+        heading = not full_text[line_start : match.start()].strip()
+        if heading and _HEADING_AFTER.match(full_text, match.end()):
+            continue  # "Section 7.02 Indemnification." heads a clause; it cites nothing
+        found.append(_statute(match, LOOSE_CONFIDENCE, _tidy(match.group(0))))
+    for match in _COMPACT.finditer(full_text):
+        start = match.start()
+        for word in re.finditer(r"\S+", match.group("name")):
+            if word.group(0).lower() not in _NOT_COMPACT_NAME:
+                start = match.start() + word.start()
+                break
+        else:
+            continue
+        value = _tidy(full_text[start : match.end()])
+        found.append(Candidate(start, match.end(), EntityType.STATUTE, LOOSE_CONFIDENCE, value))
+    for pattern in (
+        _LOCAL_RULE,
+        _NUMBERED_RULE,
+        _ABBREVIATED_CODE,
+        _NAMED_RULES,
+    ):
         for match in pattern.finditer(full_text):
             found.append(_statute(match, LOOSE_CONFIDENCE, _tidy(match.group(0))))
+    return found
+
+
+def _more_rules(full_text: str, pos: int, kind: str) -> list[Candidate]:
+    """The bare numbers listed after a federal rule, each a rule of the same set."""
+    found: list[Candidate] = []
+    while (match := _MORE_RULES.match(full_text, pos)) is not None:
+        if not match.group("sub") and _WORD_AFTER.match(full_text, match.end()):
+            break  # "FRAP 28(j), 10 days later": a count, not a rule
+        value = _federal_rule(kind, match.group("rule") + match.group("sub"))
+        found.append(
+            Candidate(match.start("rule"), match.end(), EntityType.STATUTE, LOOSE_CONFIDENCE, value)
+        )
+        pos = match.end()
     return found
 
 
