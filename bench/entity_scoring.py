@@ -39,6 +39,7 @@ DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 SCORED_TYPES = tuple(t for t in EntityType if t is not EntityType.CASE_NUMBER)
 
 _SPACE = re.compile(r"\s+")
+_AMOUNT = re.compile(r"(?:\$\s*)?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
 _EDGE_PUNCTUATION = "\"'“”‘’.,;:()[]{}<>-–—*/\\ "
 
 
@@ -95,9 +96,10 @@ def score_entities(gold: dict[str, Any], mentions: Sequence[Mention]) -> dict[st
         A ``TypeScore`` per scored entity type name (``"PERSON"``, ...), every type present.
     """
     pages = set(gold["pages"])
-    expected: dict[str, set[str]] = {t.value: set() for t in SCORED_TYPES}
+    expected: dict[str, dict[str, set[str]]] = {t.value: {} for t in SCORED_TYPES}
     for entity in gold["entities"]:
-        expected[entity["type"]].add(normalise(entity["text"]))
+        label = normalise(entity["text"])
+        expected[entity["type"]][label] = _forms(entity["type"], label)
     predicted: dict[str, dict[str, set[str]]] = {t.value: {} for t in SCORED_TYPES}
     for mention in mentions:
         if mention.page not in pages or mention.entity_type is EntityType.CASE_NUMBER:
@@ -111,15 +113,25 @@ def score_entities(gold: dict[str, Any], mentions: Sequence[Mention]) -> dict[st
     return {name: _score(expected[name], predicted[name].items()) for name in expected}
 
 
-def _score(expected: set[str], predicted: Iterable[tuple[str, set[str]]]) -> TypeScore:
+def _forms(entity_type: str, label: str) -> set[str]:
+    """The ways a gold text may be matched: itself, and for MONEY its amount as lexflow
+    normalises it (``552,500`` is ``552500.00``), so a ``$`` or a space does not decide."""
+    forms = {label}
+    amount = _AMOUNT.fullmatch(label)
+    if entity_type == EntityType.MONEY.value and amount:
+        forms.add(f"{float(amount.group(1).replace(',', '')):.2f}")
+    return forms
+
+
+def _score(expected: dict[str, set[str]], predicted: Iterable[tuple[str, set[str]]]) -> TypeScore:
     matched: set[str] = set()
     wrong: list[str] = []
     for surface, forms in predicted:
-        hits = forms & expected
+        hits = {label for label, accepted in expected.items() if forms & accepted}
         matched |= hits
         if not hits:
             wrong.append(surface)
-    missed = sorted(expected - matched)
+    missed = sorted(set(expected) - matched)
     return TypeScore(len(matched), len(wrong), len(missed), tuple(sorted(wrong)), tuple(missed))
 
 
