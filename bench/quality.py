@@ -136,7 +136,10 @@ def measure_document(path: Path, engine: LocalOcrEngine) -> DocumentResult:
     started = time.perf_counter()
     for page in engine.iter_pages(path, info.media_type):
         now = time.perf_counter()
-        recall, precision = word_scores(page.text, refs[page.number - 1])
+        # every line the page record keeps, pleading line numbers too: they are not lost, only
+        # left out of the text the later stages read, and the reference has them
+        read = "\n".join(line.text for line in page.lines)
+        recall, precision = word_scores(read, refs[page.number - 1])
         result.pages.append(
             PageResult(
                 number=page.number,
