@@ -147,7 +147,9 @@ def _located_citations(text: str) -> list[tuple[int, CitationBase]]:
     """
     located: list[tuple[int, CitationBase]] = []
     for base, block in _blocks(text):
-        located.extend((base, citation) for citation in get_citations(block))
+        # eyecite's reporter patterns want a space between the reporter and the page; a line
+        # break there ("258 U. S.\n574") hides the citation. A space keeps every offset.
+        located.extend((base, citation) for citation in get_citations(block.replace("\n", " ")))
     return located
 
 

@@ -51,9 +51,20 @@ _FLAGS = re.IGNORECASE
 
 _DISTRICT = re.compile(
     rf"\b(?:{_US}\s+(?P<kind>District|Bankruptcy)\s+Court[\s,]+(?:for\s+the\s+)?)?"
-    rf"(?:(?P<dir>{_DIRECTION})\s+)?District\s+of\s+(?P<state>{_STATE})\b",
+    rf"(?:(?P<dir>{_DIRECTION})\s+)?District\s+of\s+(?P<state>{_STATE})\b"
+    # A division of the district: "..., South Bend Division", "... (Western Division)".
+    r"(?:(?:,[ \t]*|[ \t]+|[ \t]*\([ \t]*)(?P<division>(?-i:[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2}))"
+    r"[ \t]+(?-i:Division)\b\)?)?",
     _FLAGS,
 )
+# A filing stamp's district: "USDC Colorado", "USDC SDNY" is the abbreviation rule's.
+_USDC_STATE = re.compile(rf"\b(?-i:USDC)[ \t]+(?P<state>{_STATE})\b", _FLAGS)
+# States with one federal district, whose "USDC <state>" names that district's court.
+_ONE_DISTRICT = word_set(
+    """Alaska Arizona Colorado Connecticut Delaware Hawaii Idaho Kansas Maine Maryland
+    Massachusetts Minnesota Montana Nebraska Nevada Oregon Utah Vermont Wyoming Guam"""
+) | {"New Hampshire", "New Jersey", "New Mexico", "North Dakota", "Rhode Island",
+     "South Carolina", "South Dakota", "District of Columbia", "Puerto Rico"}  # fmt: skip
 # "United States Court of Appeals\nTenth Circuit" (a filing stamp) as well as "... for the ...".
 _APPEALS = re.compile(
     rf"\b(?:(?:{_US}\s+)?Court\s+of\s+Appeals[\s,]+(?:for\s+the\s+)?(?P<a>{_CIRCUIT})\s+Circuit"
@@ -132,6 +143,7 @@ def find_courts(full_text: str) -> list[Candidate]:
     """
     rules: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...] = (
         (_DISTRICT, _district_name),
+        (_USDC_STATE, _usdc_name),
         (_APPEALS, _appeals_name),
         (_SUPREME, _supreme_name),
         (_STATE_TRIAL, _state_trial_name),
@@ -190,7 +202,16 @@ def _district_name(match: re.Match[str]) -> str | None:
     prefix = f"{direction.capitalize()} " if direction else ""
     state = _state(match.group("state"))
     court = f"United States {(kind or 'District').capitalize()} Court"
-    return f"{court} for the {prefix}District of {state}"
+    division = match.group("division")
+    suffix = f", {collapse_space(division)} Division" if kind and division else ""
+    return f"{court} for the {prefix}District of {state}{suffix}"
+
+
+def _usdc_name(match: re.Match[str]) -> str:
+    state = _state(match.group("state"))
+    if state in _ONE_DISTRICT:
+        return f"United States District Court for the District of {state}"
+    return f"United States District Court, {state}"
 
 
 _ORDINAL_WORDS = {

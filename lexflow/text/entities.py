@@ -10,9 +10,11 @@ Confidence is a property of the rule that fired, so a reviewer can filter by it:
 * 0.9 courts, labelled dockets (``Case No.``), ISO dates, ``/s/`` signatures;
 * 0.85 corporate suffixes, honorifics, short-form citations, statutes eyecite missed, USD;
 * 0.8 party roles (``Plaintiff John Smith``), agency prefixes, numeric dates, bare dockets;
-* 0.75 defined terms (``("Acme")``) and their later uses, ``No. 22-1234``;
+* 0.75 defined terms (``("Acme")``) and their later uses, ``No. 22-1234``, a month and day
+  without a year (``March 18``);
 * 0.7 upper-case caption lines, repeated full names, month-and-year dates;
-* 0.65 short company names and acronyms; 0.6 guesses from capitalisation alone.
+* 0.65 short company names and acronyms; 0.6 guesses from capitalisation alone and a form's
+  figure beside a money caption (``Purchase Price: 318,400.00``).
 """
 
 from __future__ import annotations

@@ -15,7 +15,12 @@ from lexflow.text.mentions import Candidate, EntityType
 from lexflow.text.normalize import decimal_amount
 
 _SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "CNY"}
-_CODES = ("USD", "EUR", "GBP", "CHF", "CNY", "RMB", "JPY", "CAD", "AUD")
+_CODES = (
+    "USD", "EUR", "GBP", "CHF", "CNY", "RMB", "JPY", "CAD", "AUD", "INR", "MXN", "BRL", "HKD",
+    "SGD", "KRW", "SEK", "NOK", "DKK", "NZD", "ZAR", "XDR", "SDR",
+)  # fmt: skip
+# Codes written for another: "RMB" is the yuan's, "SDR" the IMF's special drawing right (XDR).
+_CODE_ALIASES = {"RMB": "CNY", "SDR": "XDR"}
 _CURRENCY_WORDS = {
     "dollars": "USD",
     "u.s. dollars": "USD",
@@ -25,6 +30,7 @@ _CURRENCY_WORDS = {
     "swiss francs": "CHF",
     "yuan": "CNY",
     "renminbi": "CNY",
+    "sdrs": "XDR",
 }
 # A letter multiplier only counts as a separate word or glued to the figure: "$40 K", "$7.5MM".
 _MULTIPLIERS = {
@@ -70,6 +76,16 @@ _WORDS_AMOUNT = re.compile(
     rf"(?:[ \t]*\((?:{_SIGN})\s?{_AMOUNT}\))?"
 )
 
+# A form's money field written without a sign: a caption naming an amount, then a colon or a
+# line end, then a figure with thousands separators or cents ("Purchase Price: 310,000.00",
+# "Monthly Rent"⏎"1,450.00"); a bare "12" or a rate ("3.5 %") is not taken.
+_MONEY_CAPTION = re.compile(
+    r"\b(?i:amount|price|cost|income|salary|wages|balance|payment|fees?|rent|premium|deposit"
+    r"|total|value)\b(?-i:[ \t]+\([^()\n]{0,30}\))?[ \t]*(?::[ \t]*(?:\n[ \t]*)?|\n[ \t]*)"
+    r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d{2})?|\d+\.\d{2})(?![\d,%]|\.\d|[ \t]*%)"
+)
+CAPTION_CONFIDENCE = 0.6
+
 
 def find_money(full_text: str) -> list[Candidate]:
     """Find amounts of money and normalise them to a two-place decimal and a currency.
@@ -83,7 +99,8 @@ def find_money(full_text: str) -> list[Candidate]:
 
     Returns:
         MONEY candidates: 0.95 with a currency sign, 0.9 in words, 0.85 with a code or a
-        currency word after the figure.
+        currency word after the figure, 0.6 for a figure after a form's money caption
+        (``Loan Amount: 250,000``, read as US dollars).
     """
     found: list[Candidate] = []
     for pattern in (_MONEY_PREFIX, _MONEY_SUFFIX):
@@ -94,6 +111,18 @@ def find_money(full_text: str) -> list[Candidate]:
                 continue
             signed = match.group("currency") in _SYMBOLS
             found.append(_money(match, 0.95 if signed else 0.85, value, currency))
+    for match in _MONEY_CAPTION.finditer(full_text):
+        value = decimal_amount(match.group("number"))
+        if value is not None:
+            found.append(
+                Candidate(
+                    match.start("number"),
+                    match.end(),
+                    EntityType.MONEY,
+                    CAPTION_CONFIDENCE,
+                    value,
+                )
+            )
     for match in _WORDS_AMOUNT.finditer(full_text):
         amount = words_to_number(match.group("words"))
         if amount is None or amount == 0:
@@ -145,7 +174,7 @@ def _currency(written: str) -> str:
         return _SYMBOLS[written]
     code = written.upper()
     if code in _CODES:
-        return "CNY" if code == "RMB" else code
+        return _CODE_ALIASES.get(code, code)
     return _CURRENCY_WORDS[re.sub(r"\s+", " ", written.lower())]
 
 

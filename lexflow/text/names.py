@@ -91,19 +91,20 @@ _GENERATION = r"(?:,?[ \t]+(?:Jr\.|Sr\.|II|III|IV))?"
 # A surname may carry a particle after the given names: "Olga Vysotskaya de Brito".
 _PARTICLE = r"(?:de|da|del|della|di|du|van|von|der|den|la|le|dos|das|bin|ibn)"
 _PARTICLED = rf"(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{1,3}}{_PARTICLE}[ \t]+{NAME_WORD}"
-PERSON = (
-    rf"(?:{_PARTICLED}|(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{0,3}}{NAME_WORD})(?:{_GENERATION})"
-)
+# A surname may start with "St." or "Ste.": "Vanessa St. Pierre", "Ms. Ste. Marie".
+_SURNAME = rf"(?:Ste?\.[ \t]?)?{NAME_WORD}"
+PERSON = rf"(?:{_PARTICLED}|(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{0,3}}{_SURNAME})(?:{_GENERATION})"
 FULL_PERSON = (
-    rf"(?:{_PARTICLED}|(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{1,3}}{NAME_WORD})(?:{_GENERATION})"
+    rf"(?:{_PARTICLED}|(?:(?:{_INITIAL}|{NAME_WORD})[ \t]+){{1,3}}{_SURNAME})(?:{_GENERATION})"
 )
 UPPER_WORD = rf"(?!(?:AND|OR)\b)[{UPPER}][{UPPER}'’\-]+"
 UPPER_PERSON = rf"{UPPER_WORD}(?:[ \t]+(?:[A-Z]\.|{UPPER_WORD})){{1,3}}"
 
+# Only an abbreviation takes a full stop: "SELYA, Circuit Judge. This appeal" names nobody.
 _HONORIFIC = re.compile(
-    r"\b(?i:Mr|Mrs|Ms|Dr|Prof|Hon|Honorable|Judge|Justice|Chief\s+Judge|Chief\s+Justice"
-    r"|Magistrate\s+Judge|District\s+Judge|Circuit\s+Judge|Senator|Governor|Officer"
-    r"|Detective|Sergeant|Sgt)\.?[ \t]+(?:(?i:the)[ \t]+(?i:Honorable)[ \t]+)?"
+    r"\b(?:(?i:Mr|Mrs|Ms|Dr|Prof|Hon|Sgt|Det|Gov|Sen)\.?|(?i:Honorable|Judge|Justice"
+    r"|Chief\s+Judge|Chief\s+Justice|Magistrate\s+Judge|District\s+Judge|Circuit\s+Judge"
+    r"|Senator|Governor|Officer|Detective|Sergeant))[ \t]+(?:(?i:the)[ \t]+(?i:Honorable)[ \t]+)?"
     rf"(?P<name>{PERSON}|{UPPER_PERSON}){NAME_END}"
 )
 _ROLE = re.compile(
@@ -137,6 +138,14 @@ _STATE_NAME = "|".join(
 _STATE_PARTY = re.compile(
     rf"\b(?:State|STATE|Commonwealth|COMMONWEALTH)[ \t]+(?:of|OF)[ \t]+(?:{_STATE_NAME})\b"
 )
+# The national legislature, capitalised: "Congress approved", "Congress’ role"; a numbered one
+# ("the 81st Congress") is a term of it, and "Congress of Industrial Organizations" is another.
+_CONGRESS = re.compile(
+    r"(?<![\w.'’-])(?:(?:United[ \t]+States|U\.S\.)[ \t]+)?Congress(?![\w-])"
+    r"(?![ \t]+of[ \t]+(?!the[ \t]+United[ \t]+States))"
+    r"(?:[ \t]+of[ \t]+the[ \t]+United[ \t]+States)?"
+)
+_ORDINAL_BEFORE = re.compile(r"\d(?:st|nd|rd|th|d)[ \t]+\Z")
 _WORD = re.compile(r"\S+")
 # "Eastern District", "Fifth Judicial District": a court's division or a district's number.
 _JOINED_BEFORE = re.compile(r"(?<![\w.&'’-])[A-Z][a-z]+[ \t]+(?:and|&)[ \t]+$")
@@ -177,7 +186,8 @@ _GOVERNMENT_PARTY = re.compile(
 LEADING_NOISE = word_set(
     """the a an plaintiff plaintiffs defendant defendants petitioner petitioners respondent
     respondents appellant appellee debtor creditor on in by from to for with between against of
-    and see also cf dear counsel attorney attorneys whereas under per via including said both
+    and but yet so then thus see also cf dear counsel attorney attorneys whereas under per via
+    including said both
     each its their his her our your this that these those after before when where while if
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday"""
@@ -224,6 +234,17 @@ def find_organizations(full_text: str) -> list[Candidate]:
             found.append(_org(full_text, start, end, 0.8))
     for match in _STATE_PARTY.finditer(full_text):
         found.append(_org(full_text, match.start(), match.end(), 0.7))
+    for match in _CONGRESS.finditer(full_text):
+        if not _ORDINAL_BEFORE.search(full_text, max(0, match.start() - 12), match.start()):
+            found.append(
+                Candidate(
+                    match.start(),
+                    match.end(),
+                    EntityType.ORGANIZATION,
+                    0.8,
+                    "United States Congress",
+                )
+            )
     for match in _PREFIXED_ORG.finditer(full_text):
         if span := _org_span(full_text, match, _PREFIXED_ORG, match.end("anchor")):
             found.append(_org(full_text, *span, 0.8))
@@ -295,6 +316,10 @@ def find_persons(full_text: str) -> list[Candidate]:
             name = match.group("name")
             if looks_like_org(name) or followed_by_org_word(full_text, match.end()):
                 continue
+            if name.split()[0].lower() in LEADING_NOISE or _names_a_thing(name):
+                continue
+            if pattern is _ROLE and _INDEFINITE_BEFORE.search(full_text, 0, match.start()):
+                continue  # "an Employee Benefits Summary": the role word describes a thing
             start = match.start() if keep_prefix else match.start("name")
             found.append(_person(start, match.end(), confidence, name))
     for line in _CAPTION_LINE.finditer(full_text):
@@ -304,6 +329,18 @@ def find_persons(full_text: str) -> list[Candidate]:
             if not looks_like_org(name) and not words & _HEADING_WORDS:
                 found.append(_person(match.start(), match.end(), 0.7, name))
     return found
+
+
+# Words that end the name of a document or a plan, never a person's: "Benefits Summary".
+_THING_END = word_set(
+    """summary plan policy handbook manual report schedule statement form program programme
+    guide agreement contract notice certificate benefits"""
+)
+_INDEFINITE_BEFORE = re.compile(r"(?<![\w'’-])(?i:an?)[ \t]+\Z")
+
+
+def _names_a_thing(name: str) -> bool:
+    return name.split()[-1].strip(".,").lower() in _THING_END
 
 
 def find_caption_parties(full_text: str) -> list[Candidate]:

@@ -35,6 +35,15 @@ _DAY_MONTH_YEAR = re.compile(
     rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?(?P<month>{_MONTH})\.?,?\s+"
     rf"(?P<year>\d{{4}})\b"
 )
+# A month and a day with no year, as opinions narrate ("on March 18", "by Sept. 3rd"): the
+# month capitalised ("may 4" is a verb) and the day not the start of a longer number, a time
+# ("May 4:30") or a decimal.
+_MONTH_DAY = re.compile(
+    r"\b(?P<month>(?-i:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\."
+    r"|Dec\.))[ \t]+(?P<day>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?(?![\w:]|[.,/-]\d)"
+)
+_TABLE_HEADING = re.compile(r",[ \t]*(?:\n|$)")
 _MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH})\.?,?\s+(?P<year>\d{{4}})\b")
 _NUMERIC = re.compile(
     r"(?<![\d/.-])(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?![\d/-])"
@@ -98,13 +107,15 @@ def find_dates(full_text: str) -> list[Candidate]:
     ``January 5, 2023``, ``5 January 2023``, ``the 5th day of January, 2023`` and ``2023-01-05``
     become ``2023-01-05``; ``01/05/2023`` is read month first (US documents) unless the first
     number cannot be a month; ``11/3/97`` is 1997-11-03 (two-digit years pivot at 69, as POSIX
-    ``%y`` does); ``March 2021`` becomes ``2021-03``.
+    ``%y`` does); ``March 2021`` becomes ``2021-03``; a month and day alone (``March 18``)
+    becomes ISO 8601's year-less ``--03-18``.
 
     Args:
         full_text: The document text.
 
     Returns:
-        DATE candidates: 0.95 with a month name, 0.9 ISO, 0.8 numeric, 0.7 month and year only.
+        DATE candidates: 0.95 with a month name, 0.9 ISO, 0.8 numeric, 0.75 month and day
+        only, 0.7 month and year only.
     """
     found: list[Candidate] = []
     for pattern, confidence in ((_MONTH_DAY_YEAR, 0.95), (_DAY_MONTH_YEAR, 0.95)):
@@ -113,6 +124,12 @@ def find_dates(full_text: str) -> list[Candidate]:
             value = month and iso_date(int(match.group("year")), month, int(match.group("day")))
             if value:
                 found.append(_date(match, confidence, value))
+    for match in _MONTH_DAY.finditer(full_text):
+        month = month_number(match.group("month"))
+        if _TABLE_HEADING.match(full_text, match.end()) and _line_start(full_text, match.start()):
+            continue  # "April 30," alone on a line heads a table column whose year is below
+        if month and iso_date(2000, month, int(match.group("day"))):  # 2000 has a 29 February
+            found.append(_date(match, 0.75, f"--{month:02d}-{int(match.group('day')):02d}"))
     for match in _MONTH_YEAR.finditer(full_text):
         month = month_number(match.group("month"))
         value = month and iso_date(int(match.group("year")), month)
@@ -128,6 +145,10 @@ def find_dates(full_text: str) -> list[Candidate]:
             if value:
                 found.append(_date(match, 0.8, value))
     return found
+
+
+def _line_start(full_text: str, pos: int) -> bool:
+    return not full_text[full_text.rfind("\n", 0, pos) + 1 : pos].strip()
 
 
 def _numeric_date(match: re.Match[str]) -> str | None:

@@ -30,6 +30,7 @@ from lexflow.text.normalize import display_name, word_set
 SIGNATURE_CONFIDENCE = 0.85
 TITLE_CONFIDENCE = 0.8
 INITIAL_CONFIDENCE = 0.7
+FORM_CONFIDENCE = 0.7
 
 # A name may wrap onto the next line in a counsel list ("Kip D.\nNelson").
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
@@ -83,6 +84,29 @@ _ABOVE_TITLE = re.compile(rf"(?m)^[ \t]*(?P<name>{_LINE_NAME})[ \t]*\n[ \t]*(?:{
 _JUDGE_LABEL = re.compile(
     rf"\b(?i:Judge|Justice)[ \t]*:[ \t]*(?P<name>{PERSON}|{UPPER_PERSON}|{UPPER_WORD}){NAME_END}"
 )
+# A form's name field: a caption with "Name" and the value after its colon or on the next line,
+# or two lines down under a second caption ("Borrower's Name"⏎"Co-Borrower's Name"⏎"Jane Roe").
+_NAME_CAPTION = (
+    r"(?:(?i:[\w'’-]+(?:[ \t]+[\w'’-]+){0,3}[ \t]+)?(?i:Name)(?:\(s\)|s)?"
+    r"(?:[ \t]+\([^()\n]{0,60}\))?)"
+)
+_FORM_NAME = re.compile(
+    rf"(?m)^[ \t]*(?P<label>{_NAME_CAPTION})[ \t]*(?::[ \t]*|:?[ \t]*\n(?:[^\n:]{{0,80}}"
+    rf"(?i:name)[^\n:]{{0,60}}\n)?[ \t]*)(?P<name>{FULL_PERSON}|{UPPER_PERSON})[ \t]*$"
+)
+# A nickname in quotes before the surname, after a title or a given name: "Governor “Big Jim”
+# Folsom", "Mary “Mae” Jones"; the mention starts at the given name or the quote.
+_NICKNAMED = re.compile(
+    rf"(?:\b(?:Governor|Senator|Judge|Justice|Mayor|President|General|Sheriff|Mr\.|Mrs\.|Ms\."
+    rf"|Dr\.)[ \t]+|(?<![\w.'’-])(?P<given>{NAME_WORD})[ \t]+)(?P<nick>[“\"]{NAME_WORD}"
+    rf"(?:{_GAP}{NAME_WORD}){{0,2}}[”\"]){_GAP}(?P<last>{NAME_WORD}){NAME_END}"
+)
+# A caption for a company, a place or a thing is no person's name field.
+_NOT_PERSON_CAPTION = word_set(
+    """company firm business employer bank entity organization organisation school street
+    property project file plan product brand trade user account case court agency lender
+    creditor institution"""
+)
 _PLACEHOLDER = re.compile(r"\b(?:John|Jane|Richard|Mary)[ \t]+(?:Doe|Roe)\b(?:[ \t]+\d+)?")
 _NOT_GIVEN_NAMES = word_set(
     """fed cal supp app civ crim cir ct dist div no rev stat ann gen sec art ch para
@@ -119,6 +143,19 @@ def find_people(full_text: str) -> list[Candidate]:
         *_matches(_ABOVE_TITLE, full_text, TITLE_CONFIDENCE),
         *_matches(_JUDGE_LABEL, full_text, TITLE_CONFIDENCE),
     ]
+    for match in _FORM_NAME.finditer(full_text):
+        label = {w.strip("'’s()").lower() for w in re.findall(r"[\w'’]+", match.group("label"))}
+        name = match.group("name")
+        if label & _NOT_PERSON_CAPTION or not _is_name(name):
+            continue
+        found.append(_person(match.start("name"), match.end("name"), FORM_CONFIDENCE, name))
+    for match in _NICKNAMED.finditer(full_text):
+        start = match.start("given") if match.group("given") else match.start("nick")
+        given = match.group("given") or ""
+        if given.lower() in LEADING_NOISE or not _is_name(f"{given} {match.group('last')}"):
+            continue
+        text = full_text[start : match.end()]
+        found.append(_person(start, match.end(), TITLE_CONFIDENCE, " ".join(text.split())))
     for match in _PLACEHOLDER.finditer(full_text):
         found.append(_person(match.start(), match.end(), TITLE_CONFIDENCE, match.group(0)))
     return found
@@ -137,8 +174,19 @@ def _listed(pattern: re.Pattern[str], name: re.Pattern[str], full_text: str) -> 
     """Each name in ``A, B and C, Circuit Judges`` or ``LLP, by A, B and C``."""
     for match in pattern.finditer(full_text):
         for each in name.finditer(full_text, match.start("names"), match.end("names")):
-            if _is_name(each.group(0)):
-                yield _person(each.start(), each.end(), TITLE_CONFIDENCE, each.group(0))
+            start = each.start()
+            # "Before Barksdale, Stewart, and Dennis, Circuit Judges": the panel's first name.
+            if (lead := _LEADING_WORD.match(full_text, start, each.end())) and (
+                lead.group(1).lower() in _PANEL_WORDS
+            ):
+                start = lead.end()
+            if start < each.end() and _is_name(full_text[start : each.end()]):
+                yield _person(start, each.end(), TITLE_CONFIDENCE, full_text[start : each.end()])
+
+
+_LEADING_WORD = re.compile(r"([A-Za-z]+):?[ \t]+(?=\S)")
+# Words that introduce a panel: "Before Roe, Doe, and Poe, Circuit Judges", "PRESENT: Roe".
+_PANEL_WORDS = frozenset({"before", "present", "coram"})
 
 
 def _is_name(text: str) -> bool:

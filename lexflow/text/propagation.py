@@ -8,6 +8,7 @@ first pass has seen the full name, which keeps a bare capitalised word from bein
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TypeVar
 
@@ -74,6 +75,7 @@ def _defined_terms(full_text: str, named: Sequence[Candidate]) -> Iterator[Candi
             alias = quoted.group("alias").strip()
             if alias.lower() not in _GENERIC_ALIASES:
                 terms.setdefault(alias, candidate)
+    _distant_definitions(full_text, named, terms)
     for match, owner in _occurrences(full_text, terms):
         yield Candidate(
             match.start(),
@@ -82,6 +84,34 @@ def _defined_terms(full_text: str, named: Sequence[Candidate]) -> Iterator[Candi
             DEFINED_TERM_CONFIDENCE,
             owner.normalized,
         )
+
+
+# A definition the layout parted from its name (a footnote or a page header between them):
+# ``Acme Mutual Life Insurance Company`` ... ``(“Acme”)``. Looked for this far back.
+DISTANT_DEFINITION_CHARS = 1500
+_STANDALONE_DEFINITION = re.compile(r"\([ \t]*[\"“](?P<alias>[A-Z][\w&.'’-]{1,30})[\"”][ \t]*\)")
+
+
+def _distant_definitions(
+    full_text: str, named: Sequence[Candidate], terms: dict[str, Candidate]
+) -> None:
+    """``(“Acme”)`` with no name before it defines the nearest earlier name holding that word."""
+    ordered = sorted(
+        (c for c in named if c.entity_type is EntityType.ORGANIZATION), key=lambda c: c.end
+    )
+    ends = [c.end for c in ordered]
+    for match in _STANDALONE_DEFINITION.finditer(full_text):
+        alias = match.group("alias")
+        if alias in terms or alias.lower() in _GENERIC_ALIASES or alias.lower() in ORG_WORDS:
+            continue
+        for index in range(bisect_right(ends, match.start()) - 1, -1, -1):
+            candidate = ordered[index]
+            if match.start() - candidate.end > DISTANT_DEFINITION_CHARS:
+                break
+            words = (candidate.normalized or "").split()
+            if words and words[0] == alias:
+                terms[alias] = candidate
+                break
 
 
 def _repeated_people(full_text: str, people: Sequence[Candidate]) -> Iterator[Candidate]:
@@ -107,6 +137,8 @@ def _repeated_people(full_text: str, people: Sequence[Candidate]) -> Iterator[Ca
 
 def _surname_as_written(name: str) -> str:
     words = [w for w in name.split() if w.strip(",.").lower() not in {"jr", "sr", "ii", "iii"}]
+    if len(words) > 2 and words[-2] in ("St.", "Ste."):
+        return f"{words[-2]} {words[-1].strip(',')}"  # "Vanessa St. Pierre" is Ms. St. Pierre
     return words[-1].strip(",")
 
 

@@ -6,7 +6,11 @@ loosely (``28 U.S.C § 1331``, ``15 U.S.C. § 78j(b)``), public laws and the Sta
 (eyecite reads ``Pub. L. No. 111-148, 124`` as one citation), federal rules however spaced
 (``Fed.R.App.P. 4(a)(4)``, ``FRAP 12(b)``, ``Federal Rule of Appellate Procedure 28(j)``),
 circuit local rules (``3d Cir. L.A.R. 113``, ``Federal Circuit Rule 47.3``), numbered court rules
-(``Rule 24.035``) and state codes cited by an abbreviation before ``§`` (``N.C.G.S. § 7A-31``).
+(``Rule 24.035``) and state codes cited by an abbreviation before ``§`` (``N.C.G.S. § 7A-31``);
+and law cited by name rather than by code: the Constitution's amendments, clauses and articles
+(``the Takings Clause of the Fifth Amendment``), a named constitution (``Ohio Constitution``),
+executive orders, named acts (``Fair Labor Standards Act``), acts cited by their date (``Act of
+June 3, 1949, Pub. L. 112, 63 Stat. 101``) and legislative resolutions (``H. Res. 12``).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import re
 
 from lexflow.text.mentions import Candidate, EntityType
-from lexflow.text.normalize import collapse_space
+from lexflow.text.normalize import collapse_space, word_set
 
 FALLBACK_CONFIDENCE = 0.85
 LOOSE_CONFIDENCE = 0.8
@@ -75,6 +79,108 @@ _ABBREVIATED_CODE = re.compile(
     rf"(?<![\w.])(?P<code>(?:[A-Z][A-Za-z]{{0,5}}\.[ \t]?){{2,6}})[ \t]*§§?[ \t]*{_SECTION}"
 )
 
+# The Constitution's amendments, clauses and articles: "the First Amendment", "the Free
+# Exercise Clause of the First Amendment", "the Guarantee Clause of Article IV", "Article III of
+# the Constitution"; and a state's constitution: "the Ohio Constitution", "U.S. Const.".
+_AMENDMENT_ORDINAL = (
+    r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Twelfth"
+    r"|Thirteenth|Fourteenth|Fifteenth|Sixteenth|Seventeenth|Eighteenth|Nineteenth"
+    r"|Twentieth|Twenty-(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh))"
+)
+_CLAUSE = r"(?:[A-Z][a-z]+[ \t]+){1,3}Clause(?:\s+of\s+the|\s+of)?\s+"
+_ROMAN = r"(?:X{0,3}(?:IX|IV|V?I{0,3}))\b"
+_CONSTITUTION_NAME = (
+    r"(?:United[ \t]+States|U\.[ \t]?S\.|Federal|State|(?-i:[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?))"
+)
+_CONSTITUTIONAL = re.compile(
+    rf"(?<![\w-])(?:(?:{_CLAUSE})?{_AMENDMENT_ORDINAL}\s+Amendment\b"
+    rf"|{_CLAUSE}Article\s+(?=[IVX]){_ROMAN}"
+    rf"|Article\s+(?=[IVX]){_ROMAN}(?:,?\s+§\s*\d+(?:,\s+cl\.\s*\d+)?)?\s+of\s+the\s+"
+    rf"(?:{_CONSTITUTION_NAME}\s+)?Constitution\b"
+    rf"|{_CONSTITUTION_NAME}[ \t]+(?:Constitution\b|Const\.(?:\s+(?:art|amend)\.\s+"
+    rf"[IVX]+\b(?:,\s+§\s*\d+)?)?))"
+)
+_FIRST_WORD = re.compile(r"(\w+)\s+")
+# Words capitalised before "Constitution" that name no constitution ("The Constitution").
+_NOT_A_CONSTITUTION = word_set(
+    """the this that our its their a see cf in under by of and or to from with whose"""
+)
+# An executive order by number: "Executive Order 13,769", "Exec. Order No. 12-4".
+_EXECUTIVE_ORDER = re.compile(
+    r"\b(?:Executive|Exec\.)[ \t]+Order[ \t]+(?:No\.[ \t]*)?\d[\d,]*(?:[-–]\d+)*(?<!,)"
+)
+# A named act: "the Clean Water Act", "Religious Land Use and Institutionalized Persons Act",
+# "Civil Rights Act of 1964"; capitalised words (with "and", "of", "for" ... between them) that
+# end in "Act", two words at least, and not a word like "The" or "This" that starts a sentence.
+_NAMED_ACT = re.compile(
+    r"(?<![\w'’.-])(?P<name>(?-i:[A-Z][\w'’-]*[ \t]+(?:(?:and|of|for|the|on|to|in|with|&)[ \t]+)?)"
+    r"{1,9})Act\b(?:[ \t]+of[ \t]+(?:1[789]|20)\d\d\b)?"
+)
+_NOT_ACT_NAME = word_set(
+    """the this that see under such any each an a its said our his her their whose which
+    what every no one same"""
+)
+_CODE_WORDS = frozenset({"Code", "Act", "Law", "Rules", "Constitution", "Regulations"})
+# An act cited by its date of enactment, with its public law and Statutes at Large page: "Act of
+# June 3, 1949, Pub. L. 81-112, 63 Stat. 101".
+_ACT_OF_DATE = re.compile(
+    r"\bAct[ \t]+of\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}"
+    r"(?:,\s+(?:Pub(?:lic|\.)?\s*L(?:aw|\.)?|ch\.)\s*(?:No\.\s*)?\d+(?:[-–]\d+)?)?"
+    r"(?:,\s+\d{1,3}\s+Stat\.\s+\d{1,5})?"
+)
+# A legislative resolution: "H. Res. 12", "S.J. Res. 4", "Tex. H.R. Con. Res. 7, 84th Leg., 1st
+# Sess. (2015)", "Okla. S. Res. 9, 51st Legislature, 1st Sess. (2007)".
+_RESOLUTION = re.compile(
+    r"(?<![\w.])(?:(?-i:[A-Z][a-z]{1,5})\.[ \t]?)?(?:H|S|H\.[ \t]?R)\.[ \t]?"
+    r"(?:(?:J|Con|Conc)\.[ \t]?)?Res\.[ \t]?(?:No\.[ \t]?)?\d{1,5}"
+    r"(?:,\s+\d{1,3}(?:st|nd|rd|th|d)\s+(?:Legislature|Leg\.|Cong\.|Congress)"
+    r"(?:,\s+\d(?:st|nd|rd|th|d)\s+(?:Reg\.\s+|Spec\.\s+|Extra\.\s+)?Sess\.)?"
+    r"(?:\s+\((?:1[789]|20)\d\d\))?)?"
+)
+
+
+def find_constitutional_and_named_statutes(full_text: str) -> list[Candidate]:
+    """Constitutional provisions, executive orders, named acts and resolutions.
+
+    Args:
+        full_text: The document text.
+
+    Returns:
+        STATUTE candidates at 0.8, normalised to their text with whitespace collapsed.
+    """
+    found: list[Candidate] = []
+    for match in _CONSTITUTIONAL.finditer(full_text):
+        start = match.start()
+        first = _FIRST_WORD.match(full_text, start, match.end())
+        if first and first.group(1).lower() in _NOT_A_CONSTITUTION:
+            start = first.end()  # "The Federal Constitution" is the Federal Constitution
+        text = full_text[start : match.end()]
+        if text.startswith(("Constitution", "Const.")):
+            continue  # "the Constitution" alone
+        found.append(
+            Candidate(start, match.end(), EntityType.STATUTE, LOOSE_CONFIDENCE, _tidy(text))
+        )
+    for pattern in (_EXECUTIVE_ORDER, _ACT_OF_DATE, _RESOLUTION):
+        for match in pattern.finditer(full_text):
+            found.append(_statute(match, LOOSE_CONFIDENCE, _tidy(match.group(0))))
+    for match in _NAMED_ACT.finditer(full_text):
+        start = match.start()
+        words = list(re.finditer(r"\S+", match.group("name")))
+        for n in range(len(words) - 2, 0, -1):
+            if words[n].group(0) in ("and", "&") and words[n - 1].group(0) in _CODE_WORDS:
+                words = words[n + 1 :]  # "Insurance Code and Deceptive Trade Practices Act"
+                break
+        while words and words[0].group(0).lower() in _NOT_ACT_NAME:
+            words.pop(0)
+        if not words or not words[0].group(0)[0].isupper():
+            continue
+        if len(words) == 1 and len(words[0].group(0)) < 3:
+            continue
+        start = match.start() + words[0].start()
+        value = _tidy(full_text[start : match.end()])
+        found.append(Candidate(start, match.end(), EntityType.STATUTE, LOOSE_CONFIDENCE, value))
+    return found
+
 
 def find_fallback_statutes(full_text: str) -> list[Candidate]:
     """Find the statutes and rules eyecite misses (see the module docstring).
@@ -88,7 +194,7 @@ def find_fallback_statutes(full_text: str) -> list[Candidate]:
         ``28 U.S.C. § 1331``, ``Pub. L. No. 111-148``, ``Fed. R. App. P. 4(a)(4)``; the looser
         forms to their text with whitespace collapsed.
     """
-    found: list[Candidate] = []
+    found = find_constitutional_and_named_statutes(full_text)
     for match in _CODE.finditer(full_text):
         code = "U.S.C." if match.group("code").upper().startswith("U") else "C.F.R."
         value = f"{match.group('title')} {code} § {match.group('section')}{match.group('sub')}"
