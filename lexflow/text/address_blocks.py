@@ -96,6 +96,10 @@ def find_block_organizations(full_text: str, people: Sequence[Candidate] = ()) -
     return found
 
 
+# What a signature line may hold beside the name: "/s/", "By:", "Signed:", a date stamp.
+_MAX_NOISE = 60
+
+
 def _person_lines(
     full_text: str, lines: list[tuple[int, int]], people: Sequence[Candidate]
 ) -> set[int]:
@@ -107,8 +111,10 @@ def _person_lines(
             continue
         j = bisect_right(starts, person.start) - 1
         start, end = lines[j]
-        if person.end > end:
+        if person.end > end or j in found:
             continue
+        if (end - start) - (person.end - person.start) > _MAX_NOISE:
+            continue  # more on the line than signature marks; and no long line is re-read
         rest = full_text[start : person.start] + " " + full_text[person.end : end]
         if not _SIGNATURE_NOISE.sub("", rest).strip(" \t/,.*:"):
             found.add(j)

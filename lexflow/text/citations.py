@@ -22,6 +22,7 @@ from eyecite.models import (
     Resource,
     ShortCaseCitation,
 )
+from reporters_db import CASE_NAME_ABBREVIATIONS, STATE_ABBREVIATIONS
 
 from lexflow.text.mentions import Candidate, EntityType
 from lexflow.text.normalize import collapse_space
@@ -37,11 +38,31 @@ _GLUED_VERSUS = re.compile(r"\b[A-Z][a-z]{2,}(?=v\.[ \t]+[A-Z])")
 # Abbreviations that end in "v." ("Prov.", "Univ.", "Serv."), not a glued "Paul v.".
 _NOT_GLUED = frozenset({"Pro", "Uni", "Ser", "Con", "Equi", "Gra"})
 # A pin cite may be a star page: "2023 WL 128600, at *2".
+# A slip opinion's pages are blanks: "563 U. S. ___, ___, and n. 4, ___, (2011)".
 _PIN_CITE = re.compile(
     r",\s*(?:at\s+)?\*?\d+(?:\s*[-–]\s*\d+)?(?:\s*nn?\.\s*\d+)?(?![\w–-]|\s+[A-Z])"
+    r"|,?[ \t]+_{2,}|,[ \t]*(?:and[ \t]+)?nn?\.[ \t]*\d+(?![\w–-])|,[ \t]*(?=\([^()]{0,50}\d\))"
 )
+_BLANK_PAGE = re.compile(r"[ \t]*_{2,}")
 # The parenthetical may wrap a line: "(1st\nCir. Jan. 9, 2023)".
 _COURT_YEAR = re.compile(r"\s*\([^();]{0,50}?\b(?:1[6-9]\d\d|20\d\d)\)")
+# Words eyecite's case-name guess stops at: "Innova Hosp. San Antonio, L.P. v. ..." is read from
+# "San Antonio" because "Hosp." looks like a sentence's end. Bluebook abbreviations (from
+# reporters-db) and a state's abbreviation do not end a sentence in a case name.
+_NAME_ABBREVIATIONS = frozenset(
+    {*CASE_NAME_ABBREVIATIONS, *STATE_ABBREVIATIONS}
+    | {k.replace("'", "") + ("" if k.endswith(".") else ".") for k in CASE_NAME_ABBREVIATIONS}
+    | {"Assn.", "Sys.", "Bros.", "Cos.", "Tex.", "Ga.", "Co.", "L.P.", "N.A."}
+)
+_NAME_WORD_BEFORE = re.compile(
+    r"(?:(?<=[ \t\n])|^)(?P<word>[A-Z][\w'’&-]*\.?|&|of|the|de|la|del|v\.|vs\.)"
+    r"(?:[ \t]+|[ \t]*\n[ \t]*)$"
+)
+_LEGAL_FORM = re.compile(r"(?:L\.\s?L?\.?\s?P\.|Inc\.|LLC|L\.L\.C\.|Ltd\.|N\.A\.|Corp\.)")
+_COMMA_BEFORE = re.compile(r"(?:(?<=[ \t\n])|^)[A-Z][\w'’&-]*,[ \t]+$")
+_NOT_NAME_WORDS = frozenset(
+    {"See", "Cf.", "But", "Accord", "Compare", "In", "Id.", "Also", "The", "This", "Under"}
+)
 _SUBSECTIONS = re.compile(r"(?:\([A-Za-z0-9]{1,4}\))+")
 _CASE_NAME = re.compile(r"(?:\b|(?<=[a-z]))vs?\.\s|\bIn\s+re\b|\bEx\s+parte\b|\bMatter\s+of\b")
 _LEADING_SIGNAL = re.compile(r"^(?:(?:See|also|Cf\.|E\.g\.,?|But|Accord|In|Compare|and)\s+)+")
@@ -54,12 +75,20 @@ _NOT_A_PARTY = frozenset({"see", "cf", "also", "id", "ibid", "supra", "united st
 _CASE_WORD = r"(?:[A-Z][\w.'’&-]*|of|the|&)"
 _DOCKET_PARTY = rf"[A-Z][\w.'’&-]*(?:[ \t]+{_CASE_WORD}){{0,6}}(?:,?\s+(?i:et[ \t]+al\.?))?"
 _DOCKET_NUMBER = r"\d[\dA-Za-z]*[-:][\dA-Za-z]+(?:[-:][\dA-Za-z]+)*"
+# The entry in the docket: "..., No. 20-16276, Docket Entry No 1", "ECF No. 40", "Dkt. 12".
+_DOCKET_ENTRY = r",[ \t]*(?:Docket[ \t]+Entry|Dkt\.|ECF|Doc\.|Docket)[ \t]*(?:Nos?\.?)?[ \t]*\d+\b"
 _DOCKET_CITATION = re.compile(
     rf"(?<![\w.&])(?P<name>{_DOCKET_PARTY}\s+(?i:v|vs)\.[ \t]+{_DOCKET_PARTY}),[ \t]*"
     rf"(?i:(?:Case|Appeal|Docket)[ \t]+)?(?i:Nos?\.)[ \t]*(?P<dockets>{_DOCKET_NUMBER}"
     rf"(?:(?:,|[ \t]*&|[ \t]+and)\s*(?:(?i:(?:Case[ \t]+)?No\.)[ \t]*)?{_DOCKET_NUMBER})*)"
-    r"(?![\w-])"
+    rf"(?![\w-])(?P<entry>{_DOCKET_ENTRY})?"
 )
+# A case cited by docket again by its first party: "Roe, No. 20-1, Docket Entry No 4".
+_DOCKET_SHORT = re.compile(
+    rf"(?<![\w.&])(?P<name>{_DOCKET_PARTY}),[ \t]*(?i:(?:Case|Appeal|Docket)[ \t]+)?"
+    rf"(?i:Nos?\.)[ \t]*(?P<dockets>{_DOCKET_NUMBER})(?![\w-])(?P<entry>{_DOCKET_ENTRY})?"
+)
+_ET_AL = re.compile(r",?\s+(?i:et[ \t]+al\.?)$")
 DOCKET_CITATION_CONFIDENCE = 0.8
 _SUBJECT_LINE = re.compile(r"[ \t]*(?i:Re|RE|In\s+re|Subject)[ \t]*:[ \t]*$")
 _SHORT_NAME = re.compile(r"[A-Z][\w'’.&-]*(?:\s+(?:[A-Z][\w'’.&-]*|of|the|&))*$")
@@ -116,6 +145,7 @@ def find_citations(full_text: str) -> list[Candidate]:
 def _docket_citations(full_text: str) -> list[Candidate]:
     """Cases cited by name and docket number; normalised to ``No. 20-1, 20-2``."""
     found: list[Candidate] = []
+    parties: set[str] = set()
     for match in _DOCKET_CITATION.finditer(full_text):
         line_start = full_text.rfind("\n", 0, match.start()) + 1
         if _SUBJECT_LINE.match(full_text, line_start, match.start()):
@@ -129,6 +159,25 @@ def _docket_citations(full_text: str) -> list[Candidate]:
         found.append(
             Candidate(
                 start,
+                match.end(),
+                EntityType.CASE_CITATION,
+                DOCKET_CITATION_CONFIDENCE,
+                value,
+            )
+        )
+        plaintiff = re.split(r"\s+(?i:v|vs)\.[ \t]", full_text[start : match.end("name")])[0]
+        parties.add(_ET_AL.sub("", plaintiff))
+    for match in _DOCKET_SHORT.finditer(full_text):
+        name = match.group("name")
+        words = list(re.finditer(r"\S+", name))
+        # "And Roe, No. 20-1": the party may follow a sentence's first word.
+        cut = next((w.start() for w in words if name[w.start() :] in parties), None)
+        if cut is None or match.start() < found[0].start:
+            continue
+        value = f"No. {match.group('dockets').upper()}"
+        found.append(
+            Candidate(
+                match.start() + cut,
                 match.end(),
                 EntityType.CASE_CITATION,
                 DOCKET_CITATION_CONFIDENCE,
@@ -220,7 +269,8 @@ def _case_name_start(
     """Where the case name before a reporter citation starts, or the citation itself."""
     if citation.full_span_start is None:
         return cite_start
-    start = respaced.original(base + citation.full_span_start)
+    eyecite_start = respaced.original(base + citation.full_span_start)
+    start = _name_back(full_text, eyecite_start)
     segment = full_text[start:cite_start]
     if not 0 < len(segment) <= 200 or "\n\n" in segment or not _CASE_NAME.search(segment):
         return cite_start
@@ -228,9 +278,33 @@ def _case_name_start(
     party = metadata.plaintiff or metadata.defendant
     found_at = segment.find(party) if party else -1
     if found_at >= 0:
-        return start + found_at
+        found_at = start + found_at
+        return _name_back(full_text, found_at) if found_at <= eyecite_start else found_at
     signal = _LEADING_SIGNAL.match(segment)
     return start + (signal.end() if signal else 0)
+
+
+def _name_back(full_text: str, start: int) -> int:
+    """Move a case name's start back over the words eyecite's guess cut at an abbreviation."""
+    line_start = max(full_text.rfind("\n\n", 0, start) + 2, start - 120)
+    while start > line_start:
+        # "Dallas, L.P. v.": the comma before a legal form is in the name
+        comma = _LEGAL_FORM.match(full_text, start) and _COMMA_BEFORE.search(
+            full_text, line_start, start
+        )
+        if comma:
+            start = comma.start()
+        match = _NAME_WORD_BEFORE.search(full_text, line_start, start)
+        if match is None:
+            break
+        word = match.group("word")
+        if word in _NOT_NAME_WORDS:
+            break
+        # A word ending a sentence (not an initial, an abbreviation or "v.") ends the name.
+        if word.endswith(".") and len(word) > 2 and word not in _NAME_ABBREVIATIONS:
+            break
+        start = match.start()
+    return start
 
 
 def _after_citation(full_text: str, pos: int) -> int:
@@ -257,13 +331,25 @@ def _short_case_citations(
                 continue
             start, end = respaced.span(base_of[id(cite)], cite)
             antecedent = _short_name(cite.metadata.antecedent_guess or "")
-            name_at = full_text.rfind(antecedent, max(0, start - 80), start) if antecedent else -1
-            if name_at >= 0 and "\n" not in full_text[name_at:start]:
+            name_at = _name_before(full_text, antecedent, start)
+            if name_at >= 0 and "\n\n" not in full_text[name_at:start]:
                 start = name_at
             found.append(
                 Candidate(start, end, EntityType.CASE_CITATION, SHORT_CITE_CONFIDENCE, normalized)
             )
     return found
+
+
+def _name_before(full_text: str, name: str, start: int) -> int:
+    """Where ``name`` ends right before a short form, even over a line end, or -1."""
+    if not name:
+        return -1
+    words = r"\s+".join(re.escape(word) for word in name.split())
+    match = re.compile(rf"(?<![\w'’-]){words},?\s*\Z").search(full_text, max(0, start - 90), start)
+    if match:
+        return match.start()
+    found_at = full_text.rfind(name, max(0, start - 80), start)
+    return found_at if found_at >= 0 and "\n" not in full_text[found_at:start] else -1
 
 
 def _short_name(antecedent: str) -> str:

@@ -19,6 +19,7 @@ Confidence is a property of the rule that fired, so a reviewer can filter by it:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import chain
@@ -31,6 +32,7 @@ from lexflow.text.document_text import DocumentText
 from lexflow.text.mentions import Candidate, EntityType, Mention, resolve_overlaps
 from lexflow.text.money import find_money
 from lexflow.text.names import find_caption_parties, find_organizations, find_persons
+from lexflow.text.normalize import collapse_space
 from lexflow.text.patterns import find_case_numbers, find_dates
 from lexflow.text.people import find_people
 from lexflow.text.propagation import propagate_names
@@ -73,7 +75,14 @@ def extract_entities(text: DocumentText, chunks: Sequence[Chunk]) -> list[Mentio
             find_caption_parties(full),
         )
     )
-    final = resolve_overlaps([*first_pass, *propagate_names(full, first_pass)])
+    case_names = _case_short_names(full, first_pass)
+    later = [
+        c
+        for c in propagate_names(full, first_pass)
+        if c.entity_type is EntityType.CASE_CITATION
+        or collapse_space(full[c.start : c.end]).lower() not in case_names
+    ]
+    final = resolve_overlaps([*first_pass, *later])
     locator = _ChunkLocator(chunks)
     return [
         Mention(
@@ -88,6 +97,24 @@ def extract_entities(text: DocumentText, chunks: Sequence[Chunk]) -> list[Mentio
         )
         for c in final
     ]
+
+
+_CASE_SIDE_END = re.compile(r",?\s+(?:(?i:et\s+al)\.?,?\s+)?(?i:vs?)\.\s|,")
+
+
+def _case_short_names(full: str, found: Sequence[Candidate]) -> set[str]:
+    """The first party of each case cited: ``Roe`` of ``Roe v. Doe, 1 F.3d 2`` or ``Roe, 1 F.3d
+    at 3``. A later bare ``Roe`` names the case, so it is no short reference to a person."""
+    names: set[str] = set()
+    for candidate in found:
+        if candidate.entity_type is not EntityType.CASE_CITATION:
+            continue
+        text = full[candidate.start : candidate.end]
+        side = _CASE_SIDE_END.search(text)
+        if side and side.start() > 0 and not text[0].isdigit():
+            party = re.sub(r",?\s+(?i:et\s+al)\.?$", "", text[: side.start()])
+            names.add(collapse_space(party).lower())
+    return names
 
 
 class _ChunkLocator:

@@ -248,7 +248,114 @@ def find_organizations(full_text: str) -> list[Candidate]:
     for match in _PREFIXED_ORG.finditer(full_text):
         if span := _org_span(full_text, match, _PREFIXED_ORG, match.end("anchor")):
             found.append(_org(full_text, *span, 0.8))
+    found += _acronym_organizations(full_text)
+    for match in _COUNSEL_GROUP.finditer(full_text):
+        found.append(_org(full_text, match.start(), match.end(), 0.7))
+    for match in _GLUED_COMPANY.finditer(full_text):
+        found.append(_org(full_text, match.start(), match.end(), GLUED_COMPANY_CONFIDENCE))
     return found + _listed_organizations(full_text, found)
+
+
+# A side's group of lawyers: "Plaintiffs' Steering Committee", "Defense Leadership Team".
+_COUNSEL_GROUP = re.compile(
+    r"(?<![\w'’-])(?:Plaintiffs?['’]?|Defendants?['’]?|Defense)[ \t]+(?:[A-Z][a-z]+[ \t]+){1,3}"
+    r"(?:Team|Committee)(?![\w'’-])"
+)
+
+
+# A company name written as one camel-case word ending in a head word: "BrightCompany".
+_GLUED_COMPANY = re.compile(
+    r"(?<![\w'’&.-])[A-Z][a-z]{2,}(?:Company|Corp|Corporation|Bank|Group|Holdings|Industries"
+    r"|Systems|Technologies|Solutions|Partners|Enterprises)(?![\w'’&-])"
+)
+GLUED_COMPANY_CONFIDENCE = 0.6
+
+
+# An acronym defined after a name: "U.S. Bureau of Land Management (“BLM”)".
+_ACRONYM_DEFINED = re.compile(r"\((?:the[ \t]+)?[\"“](?P<acronym>[A-Z]{2,6})[\"”]\)")
+_NAME_TOKEN = re.compile(r"[A-Z][\w'’.-]*|and|of|for|the|on|&")
+_ACRONYM_JOINERS = frozenset({"and", "of", "for", "the", "on", "&"})
+_NOT_AGENCY_END = frozenset({"Act", "Code", "Rule", "Rules", "Clause", "Amendment", "Order"})
+# Federal agencies every filing names by acronym alone.
+KNOWN_AGENCIES = {
+    "FDA": "Food and Drug Administration",
+    "EPA": "Environmental Protection Agency",
+    "FBI": "Federal Bureau of Investigation",
+    "ICE": "U.S. Immigration and Customs Enforcement",
+    "CBP": "U.S. Customs and Border Protection",
+    "DHS": "Department of Homeland Security",
+    "IRS": "Internal Revenue Service",
+    "SEC": "Securities and Exchange Commission",
+    "FTC": "Federal Trade Commission",
+    "FCC": "Federal Communications Commission",
+    "NLRB": "National Labor Relations Board",
+    "EEOC": "Equal Employment Opportunity Commission",
+    "OSHA": "Occupational Safety and Health Administration",
+    "USCIS": "U.S. Citizenship and Immigration Services",
+    "DEA": "Drug Enforcement Administration",
+    "FEMA": "Federal Emergency Management Agency",
+}
+_KNOWN_AGENCY = re.compile(rf"(?<![\w&.-])(?:{'|'.join(KNOWN_AGENCIES)})(?![\w&-]|\.\w)")
+ACRONYM_ORG_CONFIDENCE = 0.75
+KNOWN_AGENCY_CONFIDENCE = 0.65
+
+
+def _acronym_organizations(full_text: str) -> list[Candidate]:
+    """A name whose initials its defined acronym spells, and well-known agency acronyms.
+
+    ``U.S. Immigration and Customs Enforcement (“ICE”)``: the capitalised words before the
+    definition whose initials are the acronym (joining words skipped) are the name (0.75); an
+    act or a code so defined is a statute, not an organisation. ``FDA``, ``EPA`` and other
+    federal agencies' acronyms are organisations alone (0.65), except on an upper-case line.
+    """
+    found: list[Candidate] = []
+    for match in _ACRONYM_DEFINED.finditer(full_text):
+        acronym = match.group("acronym")
+        window_start = max(0, match.start() - 160, full_text.rfind("\n\n", 0, match.start()) + 1)
+        tokens = list(_NAME_TOKEN.finditer(full_text, window_start, match.start()))
+        # The tokens must run up to the parenthesis, separated by whitespace only.
+        chain: list[re.Match[str]] = []
+        end = match.start()
+        for token in reversed(tokens):
+            if full_text[token.end() : end].strip():
+                break
+            chain.insert(0, token)
+            end = token.start()
+        words = [t for t in chain if t.group(0) not in _ACRONYM_JOINERS]
+        if len(words) < len(acronym) or words[-1].group(0).rstrip(".") in _NOT_AGENCY_END:
+            continue
+        named = words[-len(acronym) :]
+        if "".join(w.group(0)[0] for w in named) != acronym:
+            continue
+        start = named[0].start()
+        before = words[: -len(acronym)]
+        if before and before[-1].group(0) in ("U.S.", "US", "United"):
+            start = before[-1].start()
+        name_end = named[-1].end()
+        found.append(_org(full_text, start, name_end, ACRONYM_ORG_CONFIDENCE))
+    heading_lines: dict[int, bool] = {}
+    for match in _KNOWN_AGENCY.finditer(full_text):
+        line_start = full_text.rfind("\n", 0, match.start()) + 1
+        if line_start not in heading_lines:
+            line_end = full_text.find("\n", match.end())
+            line = full_text[line_start : line_end if line_end >= 0 else len(full_text)]
+            letters = [c for c in line if c.isalpha()]
+            # An upper-case heading, "SLIPPED ON ICE", with more than the acronyms in it.
+            heading_lines[line_start] = not any(c.islower() for c in letters) and bool(
+                re.search(r"\b(?!(?:" + "|".join(KNOWN_AGENCIES) + r")\b)[A-Z]{2,}", line)
+            )
+        if heading_lines[line_start]:
+            continue
+        found.append(
+            Candidate(
+                match.start(),
+                match.end(),
+                EntityType.ORGANIZATION,
+                KNOWN_AGENCY_CONFIDENCE,
+                KNOWN_AGENCIES[match.group(0)],
+            )
+        )
+    return found
 
 
 def _listed_organizations(full_text: str, found: list[Candidate]) -> list[Candidate]:
@@ -334,7 +441,8 @@ def find_persons(full_text: str) -> list[Candidate]:
 # Words that end the name of a document or a plan, never a person's: "Benefits Summary".
 _THING_END = word_set(
     """summary plan policy handbook manual report schedule statement form program programme
-    guide agreement contract notice certificate benefits"""
+    guide agreement contract notice certificate benefits forms team teams sheet sheets order
+    orders motion motions"""
 )
 _INDEFINITE_BEFORE = re.compile(r"(?<![\w'’-])(?i:an?)[ \t]+\Z")
 
@@ -365,8 +473,48 @@ def find_caption_parties(full_text: str) -> list[Candidate]:
         sides = [_party(full_text, match.start(s), match.end(s)) for s in ("left", "right")]
         if glued and None in sides:
             continue
+        start = next((side.start for side in sides if side is not None), None)
+        citing = start is not None and _CITING.search(full_text, max(0, start - 20), start)
+        if citing and start is not None and start < match.end("left"):
+            # "(quoting Roe v. Acme Corp." cut by a page end: a case's name, not its parties.
+            end = match.end("right") if sides[1] is None else sides[1].end
+            relator = _EX_REL.search(full_text, match.start("right"), end + 9)
+            named = relator and _RELATOR.match(full_text, relator.end())
+            if named:
+                end = named.end("name")  # "See Roe v. State ex rel. Doe"
+            name = collapse_space(full_text[start:end])
+            case = Candidate(start, end, EntityType.CASE_CITATION, CASE_NAME_CONFIDENCE, name)
+            found.append(case)
+            continue
+        relator = _EX_REL.search(full_text, match.start("right"), match.end("right") + 9)
+        if relator is not None:
+            # "v. State ex rel. Roe": the State is the party (a place alone: no name to list)
+            # and the relator on whose behalf it sues is a person.
+            found.extend(_relator(full_text, relator))
+            found.extend([sides[0]] if sides[0] is not None else [])
+            continue
         found.extend(side for side in sides if side is not None)
     return found
+
+
+_EX_REL = re.compile(r"[ \t]+(?i:ex[ \t]+rel)\.?(?:[ \t]+|$)")
+_RELATOR = re.compile(
+    rf"\.?[ \t]*(?P<name>{PERSON}|{UPPER_PERSON}|{UPPER_WORD}|{NAME_WORD})(?![\w'’-])"
+)
+
+
+def _relator(full_text: str, ex_rel: re.Match[str]) -> list[Candidate]:
+    relator = _RELATOR.match(full_text, ex_rel.end())
+    if relator is None or relator.group("name").lower() in _NOT_A_SURNAME:
+        return []
+    return [_person(relator.start("name"), relator.end("name"), 0.6, relator.group("name"))]
+
+
+# A case named after a citing word: "(quoting Roe v. Doe", "see also Roe v. Doe".
+_CITING = re.compile(
+    r"(?:\b(?i:quoting|citing|see(?:[ \t]+also)?|cf\.|accord|compare)|\b(?:See|Cf\.))[ \t]+$"
+)
+CASE_NAME_CONFIDENCE = 0.6
 
 
 def _party(full_text: str, start: int, end: int) -> Candidate | None:

@@ -94,6 +94,16 @@ _FORM_NAME = re.compile(
     rf"(?m)^[ \t]*(?P<label>{_NAME_CAPTION})[ \t]*(?::[ \t]*|:?[ \t]*\n(?:[^\n:]{{0,80}}"
     rf"(?i:name)[^\n:]{{0,60}}\n)?[ \t]*)(?P<name>{FULL_PERSON}|{UPPER_PERSON})[ \t]*$"
 )
+# A form's field for one part of a name, its value on the line or the next: "First Name: JANE
+# Last Name: ROE", "Last Name:"⏎"ROE"; a caption may wrap ("First"⏎"Name: JANE").
+_NAME_PART_FIELD = re.compile(
+    rf"(?<![\w'’-])(?i:(?:first|last|middle|given|family)\s+name|surname)[ \t]*:[ \t]*\n?[ \t]*"
+    rf"(?P<name>{UPPER_WORD}|{NAME_WORD})"
+    r"(?=[ \t]*(?:\n|$)|[ \t]+(?i:(?:first|last|middle|given|family)[ \t]+name)\b)"
+)
+NAME_PART_CONFIDENCE = 0.6
+# Values that are the form's next caption or a blank: "Last Name:"⏎"Phone: ...".
+_NOT_NAME_PART = word_set("""phone email address date city state zip sex none unknown same""")
 # A nickname in quotes before the surname, after a title or a given name: "Governor “Big Jim”
 # Folsom", "Mary “Mae” Jones"; the mention starts at the given name or the quote.
 _NICKNAMED = re.compile(
@@ -135,7 +145,11 @@ def find_people(full_text: str) -> list[Candidate]:
     """
     found = [
         *_matches(_SIGNATURE, full_text, SIGNATURE_CONFIDENCE),
-        *_matches(_DESCRIBED, full_text, TITLE_CONFIDENCE),
+        *(
+            c
+            for c in _matches(_DESCRIBED, full_text, TITLE_CONFIDENCE)
+            if not _name_tail(full_text, c)
+        ),
         *_listed(_TITLED, _NAME_IN_LIST, full_text),
         *_listed(_COUNSEL_LIST, _WRAPPED_PERSON, full_text),
         *_matches(_MIDDLE_INITIAL, full_text, INITIAL_CONFIDENCE),
@@ -156,9 +170,23 @@ def find_people(full_text: str) -> list[Candidate]:
             continue
         text = full_text[start : match.end()]
         found.append(_person(start, match.end(), TITLE_CONFIDENCE, " ".join(text.split())))
+    for match in _NAME_PART_FIELD.finditer(full_text):
+        if _is_name(match.group("name")) and match.group("name").lower() not in _NOT_NAME_PART:
+            start, end = match.start("name"), match.end("name")
+            found.append(_person(start, end, NAME_PART_CONFIDENCE, match.group("name")))
     for match in _PLACEHOLDER.finditer(full_text):
         found.append(_person(match.start(), match.end(), TITLE_CONFIDENCE, match.group(0)))
     return found
+
+
+# "Immigration and Customs Enforcement (“ICE”)": a name before a definition that follows a
+# capitalised word and a joining word is the tail of a longer name, not a person's.
+_JOINED_NAME_BEFORE = re.compile(r"[A-Z][\w'’.-]*[ \t]+(?:and|of|for|&)[ \t]+$")
+
+
+def _name_tail(full_text: str, candidate: Candidate) -> bool:
+    before = _JOINED_NAME_BEFORE.search(full_text, max(0, candidate.start - 60), candidate.start)
+    return before is not None
 
 
 def _matches(pattern: re.Pattern[str], full_text: str, confidence: float) -> Iterator[Candidate]:

@@ -195,9 +195,17 @@ def _short_org_names(full_text: str, orgs: Sequence[Candidate]) -> Iterator[Cand
         for acronym in acronyms(name):
             forms.setdefault(acronym, acronym)
     for match, value in _occurrences(full_text, forms):
+        if _PLACE_WORD_AFTER.match(full_text, match.end()):
+            continue  # "Any Company", then "23 Any Street": a street's name, not the company
         yield Candidate(
             match.start(), match.end(), EntityType.ORGANIZATION, SHORT_ORG_CONFIDENCE, value
         )
+
+
+_PLACE_WORD_AFTER = re.compile(
+    r"[ \t]+(?i:street|st\.|avenue|ave\.|road|rd\.|drive|lane|boulevard|blvd\.|way|town|city"
+    r"|county|plaza|square|park)(?![\w'’-])"
+)
 
 
 def _usable_short_form(core: str) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from lexflow.text.courts import STATES
 from lexflow.text.mentions import Candidate, EntityType
 from lexflow.text.normalize import collapse_space, word_set
 
@@ -29,9 +30,10 @@ _CODE = re.compile(
     r"\b(?P<title>\d{1,2})\s+(?P<code>U\.?\s?S\.?\s?C\.?(?:\s?A\.?)?|C\.?\s?F\.?\s?R\.?)\s*"
     rf"(?:§§?\s*|(?i:sec(?:tion)?\.?)\s+)?{_SECTION}(?![\w§])"
 )
+# Any case: "Fed. R. Civ. P. 12(b)(6)", "FED. R. CIV. P. 12(b)(6)".
 _FEDERAL_RULE = re.compile(
-    r"\bFed(?:eral|\.)?\s*R(?:ule)?s?\.?\s*(?:of\s+)?(?P<kind>Civ|Crim|Evid|App|Bankr)[a-z]*\.?"
-    rf"(?:\s*P(?:roc(?:edure)?)?\.?)?\s*(?P<rule>\d+(?:\.\d+)?)(?P<sub>{_SUB})"
+    r"\b(?i:Fed(?:eral|\.)?\s*R(?:ule)?s?\.?\s*(?:of\s+)?(?P<kind>Civ|Crim|Evid|App|Bankr)[a-z]*\.?"
+    rf"(?:\s*P(?:roc(?:edure)?)?\.?)?)\s*(?P<rule>\d+(?:\.\d+)?)(?P<sub>{_SUB})"
 )
 _RULE_ACRONYM = re.compile(
     rf"\b(?P<kind>FRAP|FRCP|FRCrP|FRE|FRBP)\s+(?P<rule>\d+(?:\.\d+)?)(?P<sub>{_SUB})(?!\w|\.\d)"
@@ -67,7 +69,7 @@ _NOT_COMPACT_NAME = frozenset({"see", "the", "this", "that", "under", "cf", "eac
 # A numbered section of an instrument: "Section 5.05(b)(1)", "§4.01(b)" (a dotted number or a
 # subsection; a bare "Section 3" is as often a heading).
 _INSTRUMENT_SECTION = re.compile(
-    rf"(?<![\w.])(?:Section|§§?)[ \t]*\d+"
+    rf"(?<![\w.])(?:[Ss]ection|§§?)[ \t]*\d+"
     rf"(?:(?:\.\d+)+[a-z]?{_SUB}|[a-z]?(?:\([A-Za-z0-9]{{1,4}}\))+)"
     r"(?![\w.]*\d)"
 )
@@ -75,8 +77,20 @@ _HEADING_AFTER = re.compile(r"[ \t.:]+[A-Z]")
 # Capital "Rule" and a number: "Rule 24.035", "Rule 12(b)(6)"; "rule 5" in prose is not a cite.
 _NUMBERED_RULE = re.compile(rf"\bRules?\s+\d+[A-Za-z]?(?:\.\d+)*{_SUB}(?![\w.]*\d)")
 # An abbreviated code right before a section sign: "N.C.G.S. § 7A-31", "Tex. Penal C. § 1".
+# A code may be bracketed by an editor ("[N.C.G.S.] § 14-1"), its section may follow on the next
+# line, and more subsections and a year may follow: "N.C.G.S. § 14-3(b), (b)(1) (2019)".
+_MORE_SUBSECTIONS = r"(?P<more>(?:,[ \t]*(?:\([A-Za-z0-9]{1,4}\))+)*)"
+_CODE_YEAR = r"(?:[ \t]+\((?:1[6-9]|20)\d\d\))?"
 _ABBREVIATED_CODE = re.compile(
-    rf"(?<![\w.])(?P<code>(?:[A-Z][A-Za-z]{{0,5}}\.[ \t]?){{2,6}})[ \t]*§§?[ \t]*{_SECTION}"
+    rf"(?<![\w.])(?P<code>\[?(?:[A-Z][A-Za-z]{{0,5}}\.[ \t]?){{2,6}}\]?)[ \t]*§§?\s*{_SECTION}"
+    rf"{_MORE_SUBSECTIONS}{_CODE_YEAR}"
+)
+# A code by its name: "Texas Insurance Code", "Ohio Revised Code", "California Penal Code
+# § 187(a)"; a state's name then one to three capitalised words then "Code".
+_STATE_NAME = "|".join(re.escape(name) for name in sorted(STATES, key=len, reverse=True))
+_NAMED_CODE = re.compile(
+    rf"(?<![\w'’-])(?P<name>(?:{_STATE_NAME})(?:[ \t]+[A-Z][a-z]+){{1,3}}[ \t]+Code)\b"
+    rf"(?:[ \t]*§§?\s*{_SECTION}{_MORE_SUBSECTIONS}{_CODE_YEAR})?"
 )
 
 # The Constitution's amendments, clauses and articles: "the First Amendment", "the Free
@@ -95,6 +109,8 @@ _CONSTITUTION_NAME = (
 _CONSTITUTIONAL = re.compile(
     rf"(?<![\w-])(?:(?:{_CLAUSE})?{_AMENDMENT_ORDINAL}\s+Amendment\b"
     rf"|{_CLAUSE}Article\s+(?=[IVX]){_ROMAN}"
+    rf"|(?:[A-Z][a-z]+[ \t]+){{1,3}}Clause,\s+Art(?:icle|\.)\s+(?=[IVX]){_ROMAN}"
+    r"(?:,\s+(?:§\s*\d+|cl\.\s*\d+))*"
     rf"|Article\s+(?=[IVX]){_ROMAN}(?:,?\s+§\s*\d+(?:,\s+cl\.\s*\d+)?)?\s+of\s+the\s+"
     rf"(?:{_CONSTITUTION_NAME}\s+)?Constitution\b"
     rf"|{_CONSTITUTION_NAME}[ \t]+(?:Constitution\b|Const\.(?:\s+(?:art|amend)\.\s+"
@@ -113,13 +129,17 @@ _EXECUTIVE_ORDER = re.compile(
 # "Civil Rights Act of 1964"; capitalised words (with "and", "of", "for" ... between them) that
 # end in "Act", two words at least, and not a word like "The" or "This" that starts a sentence.
 _NAMED_ACT = re.compile(
-    r"(?<![\w'’.-])(?P<name>(?-i:[A-Z][\w'’-]*[ \t]+(?:(?:and|of|for|the|on|to|in|with|&)[ \t]+)?)"
-    r"{1,9})Act\b(?:[ \t]+of[ \t]+(?:1[789]|20)\d\d\b)?"
+    r"(?<![\w'’.-])(?P<name>(?-i:[A-Z][\w'’-]*(?:[ \t]+|[ \t]*\n[ \t]*)"
+    r"(?:(?:and|of|for|the|on|to|in|with|&)[ \t]+)?){1,9})Act\b"
+    r"(?:[ \t]+of[ \t]+(?:1[789]|20)\d\d\b)?"
 )
 _NOT_ACT_NAME = word_set(
     """the this that see under such any each an a its said our his her their whose which
     what every no one same"""
 )
+# An act's acronym defined after it: "Fair Debt Collection Act (“FDCA”)"; its later uses cite it.
+_ACRONYM_DEFINITION = re.compile(r"[ \t]*\((?:the[ \t]+)?[\"“](?P<acronym>[A-Z][A-Z&]{1,9})[\"”]\)")
+ACRONYM_CONFIDENCE = 0.75
 _CODE_WORDS = frozenset({"Code", "Act", "Law", "Rules", "Constitution", "Regulations"})
 # An act cited by its date of enactment, with its public law and Statutes at Large page: "Act of
 # June 3, 1949, Pub. L. 81-112, 63 Stat. 101".
@@ -179,7 +199,18 @@ def find_constitutional_and_named_statutes(full_text: str) -> list[Candidate]:
         start = match.start() + words[0].start()
         value = _tidy(full_text[start : match.end()])
         found.append(Candidate(start, match.end(), EntityType.STATUTE, LOOSE_CONFIDENCE, value))
+        if definition := _ACRONYM_DEFINITION.match(full_text, match.end()):
+            found += _acronym_uses(full_text, definition, value)
     return found
+
+
+def _acronym_uses(full_text: str, definition: re.Match[str], value: str) -> list[Candidate]:
+    """The defined acronym of an act, there and after: each use is the act, by its name."""
+    use = re.compile(rf"(?<![\w&-]){re.escape(definition.group('acronym'))}(?![\w&-])")
+    return [
+        Candidate(m.start(), m.end(), EntityType.STATUTE, ACRONYM_CONFIDENCE, value)
+        for m in use.finditer(full_text, definition.start("acronym"))
+    ]
 
 
 def find_fallback_statutes(full_text: str) -> list[Candidate]:
@@ -233,12 +264,24 @@ def find_fallback_statutes(full_text: str) -> list[Candidate]:
     for pattern in (
         _LOCAL_RULE,
         _NUMBERED_RULE,
-        _ABBREVIATED_CODE,
         _NAMED_RULES,
     ):
         for match in pattern.finditer(full_text):
             found.append(_statute(match, LOOSE_CONFIDENCE, _tidy(match.group(0))))
+    for pattern in (_ABBREVIATED_CODE, _NAMED_CODE):
+        for match in pattern.finditer(full_text):
+            found.append(_statute(match, LOOSE_CONFIDENCE, _code_value(match)))
     return found
+
+
+def _code_value(match: re.Match[str]) -> str:
+    """A code's section without its year: ``N.C.G.S. § 14-3(b), (b)(1)``."""
+    code = match.group("code") if "code" in match.re.groupindex else match.group("name")
+    if match.group("section") is None:
+        return _tidy(code)
+    section = match.group("section") + match.group("sub") + match.group("more")
+    sign = "§§" if "§§" in match.group(0) else "§"
+    return _tidy(f"{code.strip('[] ')} {sign} {section}")
 
 
 def _more_rules(full_text: str, pos: int, kind: str) -> list[Candidate]:
