@@ -37,9 +37,17 @@ LINE_END_HYPHEN = 0x02
 whether the word continues on the next line is for the text stages to decide
 (``lexflow.text.hyphenation``)."""
 
-_SYMBOL_FONT_CHARS = {0xF0B7: "\u2022", 0xF0A7: "\u25aa", 0xF0D8: "\u27a2", 0xF0FC: "\u2713"}
+_SYMBOL_FONT_CHARS = {
+    0xF0B7: "\u2022",
+    0xF0A7: "\u25aa",
+    0xF0D8: "\u27a2",
+    0xF0FC: "\u2713",
+    0x2010: "-",
+    0x2011: "-",
+}
 """Bullets that Symbol and Wingdings fonts leave in the private-use area, as the characters
-they draw."""
+they draw; and the Unicode hyphen and non-breaking hyphen as the plain hyphen every later
+stage (rule numbers such as 28-2.6, dockets) expects."""
 
 _DEVICE = 100_000
 """Device-space size used to turn page coordinates into fractions of the displayed page."""

@@ -337,3 +337,11 @@ def test_uprighting_can_be_turned_off(engine: LocalOcrEngine, tmp_path: Path) ->
 
     assert not any("turned" in note for note in page.notes)
     assert recovered(page, docgen.CONTRACT) < 0.5
+
+
+def test_text_layer_characters_read_as_what_they_mean() -> None:
+    # pdfium hands over the codes fonts carry: Unicode hyphens (rule numbers such as 28-2.6),
+    # Symbol-font bullets, control codes
+    meaning = {0x2011: "-", 0x2010: "-", 0xF0B7: "\u2022", 0x09: " ", 0x01: "", 0x41: "A"}
+
+    assert {code: render._text_char(code) for code in meaning} == meaning
