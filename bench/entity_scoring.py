@@ -78,6 +78,7 @@ class TypeScore:
 
 def normalise(text: str) -> str:
     """Case-fold, collapse whitespace and strip surrounding punctuation."""
+    text = text.replace("\u2010", "-").replace("\u2011", "-")  # hyphens, as lexflow reads them
     return _SPACE.sub(" ", text.casefold()).strip(_EDGE_PUNCTUATION)
 
 

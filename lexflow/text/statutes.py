@@ -53,7 +53,7 @@ _ORDINAL = r"\d{1,2}(?:st|nd|rd|th|d)|First|Second|Third|Fourth|Fifth|Sixth|Seve
 _LOCAL_RULE = re.compile(
     rf"\b(?:{_ORDINAL}|Tenth|Eleventh|Federal|D\.\s?C\.)\s+Cir(?:cuit|\.)\s+"
     r"(?:L\.?\s?A\.?\s?R\.?|I\.?\s?O\.?\s?P\.?|Local\s+Rule|R(?:ule)?\.?)\s*(?:Misc\.\s*)?"
-    rf"\d+[A-Za-z]?(?:\.\d+)*{_SUB}"
+    rf"\d+[A-Za-z]?(?:[.-]\d+)*{_SUB}"
 )
 # A set of rules by name: "Sixth Circuit Rules", "Local Rules of the Third Circuit".
 _NAMED_RULES = re.compile(
@@ -75,7 +75,8 @@ _INSTRUMENT_SECTION = re.compile(
 )
 _HEADING_AFTER = re.compile(r"[ \t.:]+[A-Z]")
 # Capital "Rule" and a number: "Rule 24.035", "Rule 12(b)(6)"; "rule 5" in prose is not a cite.
-_NUMBERED_RULE = re.compile(rf"\bRules?\s+\d+[A-Za-z]?(?:\.\d+)*{_SUB}(?![\w.]*\d)")
+# Court rules number with hyphens too: "Ninth Circuit Rule 28-2.6", "Rule 34-1".
+_NUMBERED_RULE = re.compile(rf"\bRules?\s+\d+[A-Za-z]?(?:[.-]\d+)*{_SUB}(?![\w.-]*\d)")
 # An abbreviated code right before a section sign: "N.C.G.S. § 7A-31", "Tex. Penal C. § 1".
 # A code may be bracketed by an editor ("[N.C.G.S.] § 14-1"), its section may follow on the next
 # line, and more subsections and a year may follow: "N.C.G.S. § 14-3(b), (b)(1) (2019)".

@@ -316,3 +316,14 @@ def test_a_forms_first_and_last_name_fields_are_people():
 def test_guard_an_empty_name_field_does_not_take_the_next_caption():
     text = "Emergency Contact 2:\nFirst Name:\nLast Name:\nPhone: 650-555-0123\nCity: Dover\n"
     assert _texts(text, EntityType.PERSON) == []
+
+
+def test_court_rules_numbered_with_hyphens_are_whole() -> None:
+    text = (
+        "Counsel complied with Seventh Circuit Rule 31-4.2 and with Rule 12-1 of the local rules."
+    )
+
+    found = _texts(text, EntityType.STATUTE)
+
+    assert "Seventh Circuit Rule 31-4.2" in found
+    assert "Rule 12-1" in found
