@@ -1,22 +1,12 @@
-"""Entity classes added after the first benchmark: each test writes its own text."""
+"""Names that wrap lines or run in lists: firms, county courts, court levels, short citations.
+
+Each test writes its own text.
+"""
 
 import pytest
 
-from lexflow.ocr.types import OcrLine, OcrPage
-from lexflow.text.chunking import chunk_document
-from lexflow.text.document_text import build_document_text
-from lexflow.text.entities import EntityType, Mention, extract_entities
-
-
-def _extract(text: str) -> list[Mention]:
-    document = build_document_text(
-        [OcrPage(number=1, lines=[OcrLine(text=t, confidence=99.0) for t in text.split("\n")])]
-    )
-    return extract_entities(document, chunk_document(document, 400, 80))
-
-
-def _of_type(text: str, entity_type: EntityType) -> list[tuple[str, str | None]]:
-    return [(m.text, m.normalized) for m in _extract(text) if m.entity_type is entity_type]
+from lexflow.text.entities import EntityType
+from tests.entity_text import of_type
 
 
 @pytest.mark.parametrize(
@@ -28,13 +18,13 @@ def _of_type(text: str, entity_type: EntityType) -> list[tuple[str, str | None]]
     ],
 )
 def test_county_courts_have_one_name_whatever_the_order(text: str, court: str | None):
-    names = [n for _, n in _of_type(text, EntityType.COURT)]
+    names = [n for _, n in of_type(text, EntityType.COURT)]
     assert names == [court or "Circuit Court of St. Louis County"]
 
 
 def test_a_capitalised_court_level_alone_is_a_court():
     text = "Heard in the Supreme Court after the Court of Appeals reversed the court below."
-    assert _of_type(text, EntityType.COURT) == [
+    assert of_type(text, EntityType.COURT) == [
         ("Supreme Court", "Supreme Court"),
         ("Court of Appeals", "Court of Appeals"),
     ]
@@ -45,7 +35,7 @@ def test_a_court_level_refers_back_to_the_one_court_named_in_full():
         "UNITED STATES COURT OF APPEALS FOR THE SIXTH CIRCUIT\n\n"
         "Please write to the Clerk of the Court of Appeals. The Supreme Court may differ."
     )
-    assert [n for _, n in _of_type(text, EntityType.COURT)] == [
+    assert [n for _, n in of_type(text, EntityType.COURT)] == [
         "United States Court of Appeals for the Sixth Circuit",
         "United States Court of Appeals for the Sixth Circuit",
         "Supreme Court",
@@ -53,7 +43,7 @@ def test_a_court_level_refers_back_to_the_one_court_named_in_full():
 
 
 def _orgs(text: str) -> list[str | None]:
-    return [n for _, n in _of_type(text, EntityType.ORGANIZATION)]
+    return [n for _, n in of_type(text, EntityType.ORGANIZATION)]
 
 
 def test_an_organisation_name_wrapped_in_prose_is_one_name():
@@ -111,7 +101,7 @@ def test_a_short_form_citation_of_a_wl_case_keeps_its_name():
         "The court decided Doe v. Roe, No. 22-1, 2023 WL 555123 (1st Cir. Jan. 9, 2023).\n"
         "Later, it held the same. Roe, 2023 WL 555123, at *4. See also 2023 WL 555123, at *5."
     )
-    cites = _of_type(text, EntityType.CASE_CITATION)
+    cites = of_type(text, EntityType.CASE_CITATION)
     assert [c for c, _ in cites] == [
         "Doe v. Roe, No. 22-1, 2023 WL 555123 (1st Cir. Jan. 9, 2023)",
         "Roe, 2023 WL 555123, at *4",
@@ -133,10 +123,10 @@ def test_a_short_form_citation_of_a_wl_case_keeps_its_name():
     ],
 )
 def test_surnames_with_a_particle_or_a_place_word(text: str, person: str):
-    assert [n for _, n in _of_type(text, EntityType.PERSON)] == [person]
+    assert [n for _, n in of_type(text, EntityType.PERSON)] == [person]
 
 
 def test_a_known_surname_takes_every_given_name_before_it():
     text = "s/ Reginald A. Whitcombe\n\nName: ________\nReginald Ashby Whitcombe\nLaw firm: ____"
-    names = {n for _, n in _of_type(text, EntityType.PERSON)}
+    names = {n for _, n in of_type(text, EntityType.PERSON)}
     assert names == {"Reginald A. Whitcombe", "Reginald Ashby Whitcombe"}
