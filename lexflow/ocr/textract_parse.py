@@ -17,7 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from lexflow.ocr.layout import arrange, mark_running_lines
+from lexflow.ocr.layout import arrange
+from lexflow.ocr.running_lines import mark_running_lines
 from lexflow.ocr.types import BoundingBox, OcrLine, OcrPage
 
 #: Below this rotation (degrees) a page is read as it lies.
@@ -44,7 +45,7 @@ def blocks_to_pages(
     Returns:
         One ``OcrPage`` per page number seen (a PAGE block with no lines gives an empty page),
         in page order; lines a document repeats in its margins are marked as running headers
-        and footers (``lexflow.ocr.layout.mark_running_lines``).
+        and footers (``lexflow.ocr.running_lines.mark_running_lines``).
     """
     blocks = list(blocks)
     words = {b["Id"]: str(b.get("Text") or "") for b in blocks if b.get("BlockType") == "WORD"}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lexflow.ocr.layout import arrange, arrange_page, column_count, mark_running_lines
+from lexflow.ocr.layout import arrange, arrange_page, column_count
+from lexflow.ocr.running_lines import mark_running_lines
 from lexflow.ocr.types import BoundingBox, OcrLine, OcrPage
 
 PROSE = [
