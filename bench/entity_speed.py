@@ -58,6 +58,13 @@ UNITS = (
     "Acme Company Acme Street ",
     "Plaintiffs' Lead Lead Lead ",
     "First Name: JANE Last Name: ",
+    "Alpha Beta, Gamma, 2019-NCSC-1, ",
+    "Alpha Beta 2019 IL 12 2020 ND ",
+    "Word Word Advisory Committee Note to ",
+    "Texas Word Code Word Code ",
+    "ALPHA BETA CAPTION FOR 1-2\n",
+    "the Constitution the Utah Constitution ",
+    "A. Alpha Beta\nB. Gamma Delta\n",
 )
 
 

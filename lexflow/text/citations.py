@@ -89,6 +89,26 @@ _DOCKET_SHORT = re.compile(
     rf"(?i:Nos?\.)[ \t]*(?P<dockets>{_DOCKET_NUMBER})(?![\w-])(?P<entry>{_DOCKET_ENTRY})?"
 )
 _ET_AL = re.compile(r",?\s+(?i:et[ \t]+al\.?)$")
+# A public-domain (neutral) citation, as many states adopt: "2019-NCSC-12", "2017-Ohio-1234",
+# "2020-NMSC-012", "2019 IL 123456", "2019 IL App (1st) 123456", "2020 ND 12", "2018 UT 45",
+# "2019 WI 7", with a paragraph pin cite ("¶ 25", ", ¶¶ 3-4").
+_NEUTRAL = re.compile(
+    r"(?<![\w-])(?P<cite>(?:19|20)\d\d(?:-(?:Ohio|NCSC|NCCOA|NMSC|NMCA|NMCERT)-\d{1,6}"
+    r"|[ \t]+(?:IL(?:[ \t]+App[ \t]+\(\d(?:st|nd|rd|d|th)\))?|UT(?:[ \t]+App)?"
+    r"|WI(?:[ \t]+App)?|CO(?:A)?|ND|SD|S\.D\.|MT|VT|ME|WY|OK(?:[ \t]+CIV[ \t]+APP)?|Ark\."
+    r"(?:[ \t]+App\.)?|Guam|PA)[ \t]+\d{1,6}))(?![\w-])"
+    r"(?:,?\s*¶¶?\s*\d+(?:\s*[-–]\s*\d+)?(?![\w-]))?"
+)
+_LEADING_ROLE = re.compile(
+    r"(?:(?:Plaintiffs?|Defendants?|Petitioners?|Respondents?|Appellants?|Appellees?)\s+)+"
+)
+# Between a reporter citation and the neutral citation it is a parallel of: ", ".
+_PARALLEL_GAP = re.compile(r",\s*\Z")
+# The case name before a neutral citation: "Roe v. Doe, ", "Acme Widgets, LLC, ".
+_NEUTRAL_NAME = re.compile(
+    r"(?<![\w'’.-])(?P<name>[A-Z][\w'’&.-]*(?:(?:,?[ \t]+|[ \t]*\n[ \t]*)"
+    r"(?:[A-Z][\w'’&.-]*|of|the|de|la|v\.|vs\.|&))*),\s*\Z"
+)
 DOCKET_CITATION_CONFIDENCE = 0.8
 _SUBJECT_LINE = re.compile(r"[ \t]*(?i:Re|RE|In\s+re|Subject)[ \t]*:[ \t]*$")
 _SHORT_NAME = re.compile(r"[A-Z][\w'’.&-]*(?:\s+(?:[A-Z][\w'’.&-]*|of|the|&))*$")
@@ -139,7 +159,53 @@ def find_citations(full_text: str) -> list[Candidate]:
     for base, citation in located:
         if isinstance(citation, FullLawCitation) and not is_public_law(citation.matched_text()):
             found.append(_statute(full_text, respaced.span(base, citation), citation))
+    found = _neutral_citations(full_text, found)
     return found + _docket_citations(full_text) + find_fallback_statutes(full_text)
+
+
+def _neutral_citations(full_text: str, found: list[Candidate]) -> list[Candidate]:
+    """Public-domain citations eyecite does not know: ``2019-NCSC-12, ¶ 4``, ``2018 UT 45``.
+
+    The case name before one is in the mention, as is a reporter citation it is a parallel of
+    (``Roe, LLC, 377 N.C. 391, 2021-NCSC-57, ¶ 23``); normalised to the neutral citation.
+    """
+    cases = sorted(
+        (c for c in found if c.entity_type is EntityType.CASE_CITATION), key=lambda c: c.end
+    )
+    ends = {c.end: c for c in cases}
+    result = list(found)
+    for match in _NEUTRAL.finditer(full_text):
+        value = collapse_space(match.group("cite"))
+        start = match.start()
+        line_start = full_text.rfind("\n", 0, start) + 1
+        line_end = full_text.find("\n", match.end())
+        if (
+            not full_text[line_start:start].strip()
+            and not full_text[match.end() : line_end if line_end >= 0 else None].strip()
+        ):
+            continue  # alone on its line: the opinion's own citation in its running header
+        before = _PARALLEL_GAP.search(full_text, max(0, start - 4), start)
+        parallel = ends.get(before.start()) if before else None
+        if parallel is not None:
+            result.remove(parallel)
+            start = parallel.start
+            value = parallel.normalized or value
+        name = _NEUTRAL_NAME.search(full_text, max(0, start - 150), start)
+        if name is not None and full_text[start].isdigit():
+            name_start = name.start("name")
+            breaks = [m.start() for m in re.finditer("\n", full_text[name_start:start])]
+            if len(breaks) > 1:  # a case name wraps one line end, never two
+                name_start += breaks[-2] + 1
+                name_start = len(full_text) - len(full_text[name_start:].lstrip())
+            if signal := _LEADING_SIGNAL.match(full_text, name_start, start):
+                name_start = signal.end()
+            if role := _LEADING_ROLE.match(full_text, name_start, start):
+                name_start = role.end()  # a caption's "Plaintiff" on the line above
+            if name_start < start and full_text[name_start].isupper():
+                start = name_start
+        confidence = parallel.confidence if parallel else SHORT_CITE_CONFIDENCE
+        result.append(Candidate(start, match.end(), EntityType.CASE_CITATION, confidence, value))
+    return result
 
 
 def _docket_citations(full_text: str) -> list[Candidate]:

@@ -75,6 +75,7 @@ def extract_entities(text: DocumentText, chunks: Sequence[Chunk]) -> list[Mentio
             find_caption_parties(full),
         )
     )
+    first_pass = _without_outline_headings(full, _without_cited_companies(full, first_pass))
     case_names = _case_short_names(full, first_pass)
     later = [
         c
@@ -115,6 +116,61 @@ def _case_short_names(full: str, found: Sequence[Candidate]) -> set[str]:
             party = re.sub(r",?\s+(?i:et\s+al)\.?$", "", text[: side.start()])
             names.add(collapse_space(party).lower())
     return names
+
+
+_OUTLINE_LINE = re.compile(r"^[ \t]*(?P<letter>[A-Z])\.[ \t]+[A-Z]", re.MULTILINE)
+
+
+def _without_outline_headings(full: str, found: list[Candidate]) -> list[Candidate]:
+    """Drop a "person" that is an outline heading: ``B. Promissory Estoppel`` alone on its
+    line, in a document with another heading lettered next to it (``A. ...`` or ``C. ...``)."""
+    letters = {m.group("letter") for m in _OUTLINE_LINE.finditer(full)}
+    kept: list[Candidate] = []
+    for c in found:
+        line_start = full.rfind("\n", 0, c.start) + 1
+        line_end = full.find("\n", c.end)
+        heading = (
+            c.entity_type is EntityType.PERSON
+            and not full[line_start : c.start].strip()
+            and not full[c.end : line_end if line_end >= 0 else len(full)].strip()
+            and _OUTLINE_LINE.match(full, line_start) is not None
+        )
+        if heading:
+            letter = full[c.start : c.end].lstrip()[0]
+            neighbours = {chr(ord(letter) - 1), chr(ord(letter) + 1)}
+            if letters & neighbours:
+                continue
+        kept.append(c)
+    return kept
+
+
+_FORM_END = re.compile(r",\s+(?:Inc\.|LLC|L\.L\.C\.|Ltd\.|L\.P\.|LLP|Corp\.|Co\.|N\.A\.)$")
+_VERSUS = re.compile(r"\s(?i:vs?)\.\s")
+_CITED_NAME = re.compile(r"(?P<name>[A-Z][^\n]*?),\s+\d")
+
+
+def _without_cited_companies(full: str, found: list[Candidate]) -> list[Candidate]:
+    """Drop an organisation written exactly as the name, with its legal form, of a case cited
+    without ``v.``: after ``Acme Glass, Inc., 2019-NCSC-8``, ``As in Acme Glass, Inc., the game``
+    names the case, not the company. A caption's capitals (``ACME GLASS, INC.``) are another
+    spelling and stay, and so does a party named without a legal form (``Calvary Chapel``, a
+    short cite of the lower court's decision in the same case)."""
+    cited: set[str] = set()
+    for candidate in found:
+        if candidate.entity_type is not EntityType.CASE_CITATION:
+            continue
+        text = full[candidate.start : candidate.end]
+        name = _CITED_NAME.match(text)
+        if name and _FORM_END.search(name.group("name")) and not _VERSUS.search(name.group("name")):
+            cited.add(collapse_space(name.group("name")))
+    if not cited:
+        return found
+    return [
+        c
+        for c in found
+        if c.entity_type is not EntityType.ORGANIZATION
+        or collapse_space(full[c.start : c.end]) not in cited
+    ]
 
 
 class _ChunkLocator:

@@ -114,6 +114,11 @@ _ROLE = re.compile(
     r"|Treasurer|Employee|Agent)[ \t]+"
     rf"(?P<name>{FULL_PERSON}|{UPPER_PERSON}){NAME_END}"
 )
+# A caption's party role after a name: "..., U.S. Department of Labor Respondents".
+_PARTY_ROLE_END = re.compile(
+    r"\s+(?i:Plaintiffs?|Defendants?|Petitioners?|Respondents?|Appellants?|Appellees?"
+    r"|Intervenors?|Movants?|Claimants?)(?:[ \t]*[-–][ \t]*(?i:Appellants?|Appellees?))?$"
+)
 _SIGNATURE = re.compile(rf"/s/[ \t]*(?P<name>{PERSON}|{UPPER_PERSON}){NAME_END}")
 # A caption line ends at the comma, or goes on with "an individual": never "NEW YORK, NY 10007".
 _CAPTION_LINE = re.compile(
@@ -585,13 +590,16 @@ def _org_span(
     mid_line = bool(full_text[full_text.rfind("\n", 0, start) + 1 : start].strip())
     for newline in [start + m.start() for m in re.finditer("\n", full_text[start:end])]:
         line = full_text[full_text.rfind("\n", 0, newline) + 1 : newline].strip()
-        if line.endswith("&") or (mid_line and len(line) >= WRAP_LINE_CHARS):
-            continue
+        numbered = any(c.isdigit() for c in line.rsplit(None, 1)[-1]) if line else False
+        if line.endswith("&") or (mid_line and len(line) >= WRAP_LINE_CHARS and not numbered):
+            continue  # a line ending in a number ("... CAPTION FOR 19-2281") is no prose wrap
         if newline >= anchor:
             end = newline
             break
         start, mid_line = newline + 1, False
     end = len(full_text[:end].rstrip())
+    while (role := _PARTY_ROLE_END.search(full_text, start, end)) and role.start() > start:
+        end = role.start()  # "U.S. Department of Labor\nRespondents": the role is no part of it
     start = _trim_leading_noise(full_text, start, end)
     if start is None or start >= end or not pattern.fullmatch(full_text, start, end):
         return None

@@ -37,6 +37,12 @@ _GENERIC_ALIASES = word_set(
     petitioner respondent debtor debtors"""
 )
 
+# A place's or a government's kind defined as its short name names no one in particular.
+_PLACE_WORDS = word_set(
+    """city county town village township borough parish state commonwealth municipality
+    government"""
+)
+
 
 def propagate_names(full_text: str, found: Sequence[Candidate]) -> list[Candidate]:
     """Find defined terms, repeated full names, surnames, short company names and acronyms.
@@ -73,8 +79,11 @@ def _defined_terms(full_text: str, named: Sequence[Candidate]) -> Iterator[Candi
         body = full_text[definition.start("body") - 1 : definition.end("body")]
         for quoted in _QUOTED.finditer(body):
             alias = quoted.group("alias").strip()
-            if alias.lower() not in _GENERIC_ALIASES:
-                terms.setdefault(alias, candidate)
+            if alias.lower() in _GENERIC_ALIASES:
+                continue
+            if candidate.entity_type is EntityType.ORGANIZATION and alias.lower() in _PLACE_WORDS:
+                continue  # "City of Lyle (the “City”)": a common noun, a generic reference
+            terms.setdefault(alias, candidate)
     _distant_definitions(full_text, named, terms)
     for match, owner in _occurrences(full_text, terms):
         yield Candidate(

@@ -76,7 +76,14 @@ _INSTRUMENT_SECTION = re.compile(
 _HEADING_AFTER = re.compile(r"[ \t.:]+[A-Z]")
 # Capital "Rule" and a number: "Rule 24.035", "Rule 12(b)(6)"; "rule 5" in prose is not a cite.
 # Court rules number with hyphens too: "Ninth Circuit Rule 28-2.6", "Rule 34-1".
-_NUMBERED_RULE = re.compile(rf"\bRules?\s+\d+[A-Za-z]?(?:[.-]\d+)*{_SUB}(?![\w.-]*\d)")
+# A range is one span ("Rules 34-1 to 34-3"), and so is an advisory committee's note to rules
+# ("Circuit Advisory Committee Note to Rules 34-1 to 34-3"): the note is part of the rules.
+_RULE_NUMBER = rf"\d+[A-Za-z]?(?:[.-]\d+)*{_SUB}(?![\w.-]*\d)"
+_NUMBERED_RULE = re.compile(
+    r"(?:\b(?:(?!(?:See|Cf|The|Under|In)\b)[A-Z][a-z]+[ \t]+){0,2}"
+    r"Advisory\s+Committee(?:['’]s)?\s+Notes?\s+(?:to|on)\s+)?"
+    rf"\bRules?\s+{_RULE_NUMBER}(?:\s+(?:to|through)\s+{_RULE_NUMBER})?"
+)
 # An abbreviated code right before a section sign: "N.C.G.S. § 7A-31", "Tex. Penal C. § 1".
 # A code may be bracketed by an editor ("[N.C.G.S.] § 14-1"), its section may follow on the next
 # line, and more subsections and a year may follow: "N.C.G.S. § 14-3(b), (b)(1) (2019)".
@@ -89,6 +96,7 @@ _ABBREVIATED_CODE = re.compile(
 # A code by its name: "Texas Insurance Code", "Ohio Revised Code", "California Penal Code
 # § 187(a)"; a state's name then one to three capitalised words then "Code".
 _STATE_NAME = "|".join(re.escape(name) for name in sorted(STATES, key=len, reverse=True))
+_STATE_PREFIX = re.compile(rf"(?:{_STATE_NAME})[ \t]+")
 _NAMED_CODE = re.compile(
     rf"(?<![\w'’-])(?P<name>(?:{_STATE_NAME})(?:[ \t]+[A-Z][a-z]+){{1,3}}[ \t]+Code)\b"
     rf"(?:[ \t]*§§?\s*{_SECTION}{_MORE_SUBSECTIONS}{_CODE_YEAR})?"
@@ -103,6 +111,16 @@ _AMENDMENT_ORDINAL = (
     r"|Twentieth|Twenty-(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh))"
 )
 _CLAUSE = r"(?:[A-Z][a-z]+[ \t]+){1,3}Clause(?:\s+of\s+the|\s+of)?\s+"
+# The Constitution's clauses named alone: "the Commerce Clause", "the Due Process Clause".
+_CLAUSE_NAME = (
+    r"(?:(?:Dormant[ \t]+)?Commerce|Supremacy|Due[ \t]+Process|Equal[ \t]+Protection|Establishment"
+    r"|Free[ \t]+(?:Exercise|Speech|Press)|Takings|Contracts?|Guarantee|Spending|Taxing"
+    r"|Necessary[ \t]+and[ \t]+Proper|Privileges[ \t]+(?:and|or)[ \t]+Immunities"
+    r"|Full[ \t]+Faith[ \t]+and[ \t]+Credit|Appointments|Confrontation|Double[ \t]+Jeopardy"
+    r"|Ex[ \t]+Post[ \t]+Facto|Emoluments|Import-Export|Speech[ \t]+or[ \t]+Debate"
+    r"|Self-Incrimination|Presentment|Compact|Elections|Extradition|Petition|Cruel[ \t]+and"
+    r"[ \t]+Unusual[ \t]+Punishments|Excessive[ \t]+Fines|Vesting|Recommendations)"
+)
 _ROMAN = r"(?:X{0,3}(?:IX|IV|V?I{0,3}))\b"
 _CONSTITUTION_NAME = (
     r"(?:United[ \t]+States|U\.[ \t]?S\.|Federal|State|(?-i:[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?))"
@@ -112,11 +130,13 @@ _CONSTITUTIONAL = re.compile(
     rf"|{_CLAUSE}Article\s+(?=[IVX]){_ROMAN}"
     rf"|(?:[A-Z][a-z]+[ \t]+){{1,3}}Clause,\s+Art(?:icle|\.)\s+(?=[IVX]){_ROMAN}"
     r"(?:,\s+(?:§\s*\d+|cl\.\s*\d+))*"
+    rf"|{_CLAUSE_NAME}[ \t]+Clause\b"
     rf"|Article\s+(?=[IVX]){_ROMAN}(?:,?\s+§\s*\d+(?:,\s+cl\.\s*\d+)?)?\s+of\s+the\s+"
     rf"(?:{_CONSTITUTION_NAME}\s+)?Constitution\b"
     rf"|{_CONSTITUTION_NAME}[ \t]+(?:Constitution\b|Const\.(?:\s+(?:art|amend)\.\s+"
     rf"[IVX]+\b(?:,\s+§\s*\d+)?)?))"
 )
+_BARE_CONSTITUTION = re.compile(r"(?<=\bthe )Constitution\b")
 _FIRST_WORD = re.compile(r"(\w+)\s+")
 # Words capitalised before "Constitution" that name no constitution ("The Constitution").
 _NOT_A_CONSTITUTION = word_set(
@@ -170,6 +190,7 @@ def find_constitutional_and_named_statutes(full_text: str) -> list[Candidate]:
         STATUTE candidates at 0.8, normalised to their text with whitespace collapsed.
     """
     found: list[Candidate] = []
+    named_constitution = False
     for match in _CONSTITUTIONAL.finditer(full_text):
         start = match.start()
         first = _FIRST_WORD.match(full_text, start, match.end())
@@ -178,9 +199,13 @@ def find_constitutional_and_named_statutes(full_text: str) -> list[Candidate]:
         text = full_text[start : match.end()]
         if text.startswith(("Constitution", "Const.")):
             continue  # "the Constitution" alone
+        named_constitution = named_constitution or text.endswith("Constitution")
         found.append(
             Candidate(start, match.end(), EntityType.STATUTE, LOOSE_CONFIDENCE, _tidy(text))
         )
+    if named_constitution:  # "the Constitution" then refers to a constitution named in it
+        for match in _BARE_CONSTITUTION.finditer(full_text):
+            found.append(_statute(match, ACRONYM_CONFIDENCE, "Constitution"))
     for pattern in (_EXECUTIVE_ORDER, _ACT_OF_DATE, _RESOLUTION):
         for match in pattern.finditer(full_text):
             found.append(_statute(match, LOOSE_CONFIDENCE, _tidy(match.group(0))))
@@ -272,6 +297,31 @@ def find_fallback_statutes(full_text: str) -> list[Candidate]:
     for pattern in (_ABBREVIATED_CODE, _NAMED_CODE):
         for match in pattern.finditer(full_text):
             found.append(_statute(match, LOOSE_CONFIDENCE, _code_value(match)))
+    found += _code_short_names(full_text)
+    return found
+
+
+def _code_short_names(full_text: str) -> list[Candidate]:
+    """A named code's short name after its full one: "Insurance Code" after "Texas Insurance
+    Code", normalised to the full name; the full name itself is found by ``_NAMED_CODE``."""
+    found: list[Candidate] = []
+    seen: set[str] = set()
+    for match in _NAMED_CODE.finditer(full_text):
+        name = " ".join(match.group("name").split())
+        state = _STATE_PREFIX.match(name)
+        if state is None or name in seen:
+            continue
+        seen.add(name)
+        short = name[state.end() :].split()
+        if len(short) < 2:
+            continue  # "Texas Code" has no short name to look for
+        use = re.compile(
+            rf"(?<![\w'’-])(?<!{re.escape(state.group(0).split()[-1])} )"
+            + r"\s+".join(re.escape(w) for w in short)
+            + r"\b"
+        )
+        for short_match in use.finditer(full_text, match.end()):
+            found.append(_statute(short_match, LOOSE_CONFIDENCE, name))
     return found
 
 
