@@ -18,8 +18,8 @@ MIN_MERGED_CONFIDENCE = 40.0
 
 SAME_PLACE_OVERLAP = 0.4
 """An OCR line that lies this much of its own area over a text-layer line reads that line again.
-Of its own area only: a long OCR line with one short text-layer word on it (a stamped "XXXXXXXX"
-over a caption) holds more than that word, and is kept."""
+Of its own area only: a long OCR line with one short text-layer word on it (a stamped run of
+X's over a caption) holds more than that word, and is kept."""
 
 
 def merge_text_layer_and_ocr(
