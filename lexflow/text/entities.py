@@ -31,8 +31,9 @@ from lexflow.text.courts import find_courts
 from lexflow.text.document_text import DocumentText
 from lexflow.text.mentions import Candidate, EntityType, Mention, resolve_overlaps
 from lexflow.text.money import find_money
-from lexflow.text.names import find_caption_parties, find_organizations, find_persons
+from lexflow.text.names import find_caption_parties, find_persons
 from lexflow.text.normalize import collapse_space
+from lexflow.text.organizations import find_organizations
 from lexflow.text.patterns import find_case_numbers, find_dates
 from lexflow.text.people import find_people
 from lexflow.text.propagation import propagate_names
