@@ -5,15 +5,9 @@ from __future__ import annotations
 from lexflow.ocr.layout import arrange, arrange_page, column_count
 from lexflow.ocr.running_lines import mark_running_lines
 from lexflow.ocr.types import BoundingBox, OcrLine, OcrPage
+from tests.prose import PROSE as ALL_PROSE
 
-PROSE = [
-    "The district court granted summary",
-    "judgment on the contract claim and",
-    "dismissed the remaining counts for",
-    "want of jurisdiction. We review the",
-    "grant de novo, viewing the record in",
-    "the light most favourable to the",
-]
+PROSE = ALL_PROSE[:6]  # six lines: the column tests need two equal columns of them
 
 
 def line(text: str, left: float, top: float, width: float, height: float = 0.013) -> OcrLine:

@@ -14,6 +14,7 @@ import pytest
 from lexflow.ocr.layout import arrange_page, column_count
 from lexflow.ocr.textract_parse import blocks_to_pages, document_page_count, page_rotation
 from lexflow.ocr.types import BoundingBox, OcrLine
+from tests.prose import PROSE
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "textract"
 
@@ -250,18 +251,6 @@ def _blocks(rows: list[Row], *, page: int = 1, upside_down: bool = False) -> lis
             }
         )
     return blocks
-
-
-PROSE = [
-    "The district court granted summary",
-    "judgment on the contract claim and",
-    "dismissed the remaining counts for",
-    "want of jurisdiction. We review the",
-    "grant de novo, viewing the record in",
-    "the light most favourable to the",
-    "party who opposed the motion, and",
-    "we affirm in part and reverse in part.",
-]
 
 
 def test_invoice_with_gaps_but_no_columns_stays_in_row_order() -> None:
