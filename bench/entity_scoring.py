@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lexflow.ocr.types import OcrPage
 from lexflow.text.mentions import EntityType, Mention
 
 GOLD_DIR = Path(__file__).parent / "gold"
@@ -166,8 +167,11 @@ def find_document(corpus: Path, name: str) -> Path | None:
     return next(iter(sorted(corpus.rglob(name))), None)
 
 
-def extract_mentions(path: Path) -> list[Mention]:
-    """What lexflow finds in a PDF (local engine) or a Textract response (``.json[.gz]``)."""
+def extract_mentions(path: Path, pages: Sequence[OcrPage] | None = None) -> list[Mention]:
+    """What lexflow finds in a PDF (local engine) or a Textract response (``.json[.gz]``).
+
+    ``pages``: the document already read, so a caller that has OCRed it does not OCR it again.
+    """
     # Imported here so the scoring functions stay importable without the OCR stack.
     from bench.reading_order import load_blocks
     from lexflow.ocr.local import LocalOcrEngine
@@ -176,9 +180,9 @@ def extract_mentions(path: Path) -> list[Mention]:
     from lexflow.text.document_text import build_document_text
     from lexflow.text.entities import extract_entities
 
-    if path.name.endswith((".json", ".json.gz")):
+    if pages is None and path.name.endswith((".json", ".json.gz")):
         pages = blocks_to_pages(load_blocks(path))
-    else:
+    elif pages is None:
         pages = list(LocalOcrEngine().iter_pages(path, "application/pdf"))
     text = build_document_text(pages)
     return extract_entities(text, chunk_document(text, 1500, 200))

@@ -36,6 +36,7 @@ from lexflow.errors import LexflowError
 from lexflow.inspect import inspect_file
 from lexflow.ocr.local import LocalOcrEngine
 from lexflow.ocr.textract_parse import blocks_to_pages
+from lexflow.ocr.types import OcrPage
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 REFERENCE_DIR = Path(__file__).parent / "reference"
@@ -126,8 +127,10 @@ def _pages(text: str, count: int) -> list[str]:
     return (pages + [""] * count)[:count]
 
 
-def measure_document(path: Path, engine: LocalOcrEngine) -> DocumentResult:
-    """Accept, read and score one PDF or image."""
+def measure_document(
+    path: Path, engine: LocalOcrEngine, read: dict[str, list[OcrPage]]
+) -> DocumentResult:
+    """Accept, read and score one PDF or image; its pages go into ``read`` by file name."""
     try:
         info = inspect_file(path, max_bytes=2**31, max_pages=100_000)
     except LexflowError as exc:
@@ -135,12 +138,14 @@ def measure_document(path: Path, engine: LocalOcrEngine) -> DocumentResult:
     result = DocumentResult(path.name, accepted=True)
     kind, refs = references(path, info.page_count)
     started = time.perf_counter()
+    read[path.name] = []
     for page in engine.iter_pages(path, info.media_type):
+        read[path.name].append(page)
         now = time.perf_counter()
         # every line the page record keeps, pleading line numbers too: they are not lost, only
         # left out of the text the later stages read, and the reference has them
-        read = "\n".join(line.text for line in page.lines)
-        recall, precision = word_scores(read, refs[page.number - 1])
+        kept = "\n".join(line.text for line in page.lines)
+        recall, precision = word_scores(kept, refs[page.number - 1])
         result.pages.append(
             PageResult(
                 number=page.number,
@@ -157,7 +162,7 @@ def measure_document(path: Path, engine: LocalOcrEngine) -> DocumentResult:
     return result
 
 
-def measure_entities(corpus: Path) -> list[EntityResult]:
+def measure_entities(corpus: Path, read: dict[str, list[OcrPage]]) -> list[EntityResult]:
     """Every gold file, dev and held-out, against what lexflow finds in its document."""
     results = []
     for folder, label in (
@@ -168,7 +173,7 @@ def measure_entities(corpus: Path) -> list[EntityResult]:
             path = entity_scoring.find_document(corpus, gold["document"])
             if path is None:
                 continue
-            mentions = entity_scoring.extract_mentions(path)
+            mentions = entity_scoring.extract_mentions(path, read.get(path.name))
             for lenient in (False, True):
                 scores = entity_scoring.score_entities(gold, mentions, lenient=lenient)
                 results.append(
@@ -211,9 +216,10 @@ def _mean(values: Sequence[float]) -> float | None:
 def run(corpus: Path) -> dict[str, Any]:
     """Every figure, as one JSON-ready object."""
     engine = LocalOcrEngine()
+    read: dict[str, list[OcrPage]] = {}  # each document OCRed once, for pages and entities
     files = sorted(p for p in corpus.rglob("*") if p.is_file())
     documents = [
-        measure_document(p, engine) for p in files if p.suffix.lower() in DOCUMENT_SUFFIXES
+        measure_document(p, engine, read) for p in files if p.suffix.lower() in DOCUMENT_SUFFIXES
     ]
     responses = [
         measure_response(p)
@@ -224,7 +230,7 @@ def run(corpus: Path) -> dict[str, Any]:
     expectations = [
         r for folder in sorted(folders) for r in reading_order.score_expectations(folder)
     ]
-    entities = measure_entities(corpus)
+    entities = measure_entities(corpus, read)
     return {
         "documents": [asdict(d) for d in documents],
         "responses": [asdict(r) for r in responses],
